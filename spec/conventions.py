@@ -88,8 +88,8 @@ SEEDS: tuple[Seed, ...] = (
     Seed(
         key="000",
         file="000_1e5fc7210bedbda3.txt",
-        title="How do neural networks learn? (the copy has no title line; this is its opening "
-        "question; it ends with 'Next Post: Experimenting with Hyperparameters')",
+        # The copy has no title line: this is its opening question. It names no author.
+        title="How do neural networks learn?",
         author="unknown",
         programs=("backprop update snippet", "full XOR training program"),
         network="2-2-1 sigmoid (n_hidden = 2), separate biases b_h and b_o; per-sample updates",
@@ -98,7 +98,7 @@ SEEDS: tuple[Seed, ...] = (
         key="001",
         file="001_e067b7677071b154.txt",
         title="Neural Networks from Scratch, Part 2",
-        author="Tom Martin (signed 'Tom' in the copy; full name from FACTS.md)",
+        author="Tom Martin",  # signed "Tom" in the copy; full name and title from FACTS.md
         programs=("ReLU XOR net (JavaScript/numjs original; its code is only described in FACTS.md)",),
         network="2-3-1, ReLU hidden layer, linear output, no biases; per-sample updates",
     ),
@@ -107,7 +107,7 @@ SEEDS: tuple[Seed, ...] = (
         file="002_c21fee2eba83ae45.txt",
         title="Backpropagation Unveiled: Understanding the Mathematics and Code Behind Neural "
         "Network Learning (Lesson 3)",
-        author="CodeSignal (named in FACTS.md; the copy names no author)",
+        author="CodeSignal",  # named in FACTS.md; the copy names no author
         programs=("NeuralNetwork class trained on XOR",),
         network="3-4-1 sigmoid, no bias vectors; constant third input column acts as the hidden "
         "layer's bias; full batch",
@@ -136,7 +136,7 @@ SEEDS: tuple[Seed, ...] = (
         key="004",
         file="004_a5c328d7aff4debb.txt",
         title="How to implement a neural network (3/5) - backpropagation",
-        author="Roelants (named in FACTS.md; the copy names no author)",
+        author="Roelants",  # named in FACTS.md; the copy names no author
         programs=("RBF hidden unit with logistic output, trained by backprop_update",),
         network="1-1-1: one RBF hidden unit (weight wh, no hidden bias), logistic output with bias bo "
         "and no output weight; cross-entropy; full batch",
@@ -632,7 +632,7 @@ QUIRKS: tuple[Quirk, ...] = (
           "without deriv the same function takes the pre-activation."),
     Quirk("003", "Seed reset per alpha",
           "The sweep, closer look and hidden-size variant call np.random.seed(1) inside the alpha "
-          "loop, so each alpha starts from the same weights (syn0 drawn before syn1)."),
+          "loop, so each alpha starts from the same weights (synapse_0 drawn before synapse_1)."),
     Quirk("003", "No seed in the short listings",
           "Neither 'Just Give Me The Code' listing calls np.random.seed; the Part 2 one uses "
           "alpha, hidden_dim = (0.5, 4)."),
