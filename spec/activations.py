@@ -61,7 +61,15 @@ CATALOG: dict[str, Activation] = {
             _piecewise_at_zero(1 / (1 + sp.exp(-z)), sp.exp(z) / (1 + sp.exp(z))),
             "the logistic function",
         ),
-        Activation("tanh", sp.tanh(z), sp.tanh(z), "hyperbolic tangent"),
+        Activation(
+            "tanh",
+            sp.tanh(z),
+            # written with exp(-2|z|) so that its derivative, 4e^{-2|z|}/(1+e^{-2|z|})^2,
+            # keeps full relative precision in the tails (1 - tanh^2 cancels to 0 there)
+            _piecewise_at_zero((1 - sp.exp(-2 * z)) / (1 + sp.exp(-2 * z)),
+                               (sp.exp(2 * z) - 1) / (sp.exp(2 * z) + 1)),
+            "hyperbolic tangent",
+        ),
         Activation(
             "relu",
             sp.Piecewise((z, z > 0), (0, True)),

@@ -350,67 +350,105 @@ def _symbol_matrix(name, rows, cols):
 def matrix_rules_proof(layout: str = "row", sizes=(2, 3, 2), n_samples: int = 2) -> dict:
     """Prove the matrix rules on a small symbolic network (default 2-3-2, N = 2).
 
-    Every weight, bias, input and target is its own symbol; g_1, g_2 and the loss
-    term l are undefined functions, so the proof holds for any activation and any
-    elementwise loss. E = sum_{n,k} l(Y[n,k], T[n,k]) is differentiated with respect to
-    every single weight and bias, and compared entry by entry with the rule.
+    Every input, weight, bias and target is its own symbol; g_1, g_2 and the loss term
+    l are undefined functions, so the proof holds for any activation and any elementwise
+    loss. With E = sum_{n,k} l(Y[n,k], T[n,k]):
+
+    * output and hidden deltas: Z_l is replaced by a matrix of fresh symbols, the rest
+      of the network is run forward from it, and dE/dZ_l[i,j] is compared with the rule;
+    * weight and bias gradients: E is differentiated with respect to every single
+      weight and bias of the whole network and compared with the rule.
+
     Returns {rule name: proved?}.
     """
     if layout not in RULES:
         raise ValueError(f"unknown layout {layout!r}; known: row, column")
-    loss_fn = sp.Function("l")
-    gs = [sp.Function(f"g_{i + 1}") for i in range(len(sizes) - 1)]
     col = layout == "column"
-
-    def orient(m):
-        """Store every quantity row-major; the column layout is its transpose."""
-        return m.T if col else m
-
-    X = _symbol_matrix("x", n_samples, sizes[0])
-    T = _symbol_matrix("t", n_samples, sizes[-1])
-    Ws, bs = [], []
-    for i, (n_in, n_out) in enumerate(zip(sizes, sizes[1:])):
-        W = _symbol_matrix(f"w{i + 1}", n_out, n_in) if col else _symbol_matrix(f"w{i + 1}", n_in, n_out)
-        Ws.append(W)
-        bs.append(_symbol_matrix(f"b{i + 1}", n_out, 1) if col else _symbol_matrix(f"b{i + 1}", 1, n_out))
-
-    A, Zs, As = orient(X), [], [orient(X)]
-    for W, b, g in zip(Ws, bs, gs):
-        if col:
-            Z = W * A + b * sp.ones(1, n_samples)
-        else:
-            Z = A * W + sp.ones(n_samples, 1) * b
-        A = Z.applyfunc(g)
-        Zs.append(Z)
-        As.append(A)
-    Tm = orient(T)
-    energy = sum(loss_fn(A[i, j], Tm[i, j]) for i in range(A.rows) for j in range(A.cols))
-
-    def prime(g, m):
-        return m.applyfunc(lambda e: sp.Function(f"{g}'")(e))
-
-    lprime = sp.Function("l'")
-    deltas = [None] * len(Ws)
-    G = A.copy()
-    for i in range(A.rows):
-        for j in range(A.cols):
-            G[i, j] = lprime(A[i, j], Tm[i, j])
-    deltas[-1] = G.multiply_elementwise(prime(gs[-1], Zs[-1]))
-    for l in range(len(Ws) - 2, -1, -1):
-        back = Ws[l + 1].T * deltas[l + 1] if col else deltas[l + 1] * Ws[l + 1].T
-        deltas[l] = prime(gs[l], Zs[l]).multiply_elementwise(back)
-
-    results = {"weight_gradient": True, "bias_gradient": True}
-    for l, (W, b) in enumerate(zip(Ws, bs)):
+    net = _SymbolicNet(col, sizes, n_samples)
+    results = {}
+    layers = len(sizes) - 1
+    for l in range(layers):
+        Zl = _symbol_matrix(f"z{l + 1}", *net.shape(l))
+        energy, _, Zs = net.run_from(l, Zl)
+        rule = "output_delta" if l == layers - 1 else "hidden_delta"
+        delta = net.deltas(Zs, l)[l]
+        ok = all(_same(sp.diff(energy, Zl[i, j]), delta[i, j])
+                 for i in range(Zl.rows) for j in range(Zl.cols))
+        results[rule] = results.get(rule, True) and ok
+    energy, As, Zs = net.run_from(-1, net.X)
+    deltas = net.deltas(Zs, 0)
+    results["weight_gradient"] = results["bias_gradient"] = True
+    for l, (W, b) in enumerate(zip(net.Ws, net.bs)):
         dW = deltas[l] * As[l].T if col else As[l].T * deltas[l]
         db = deltas[l] * sp.ones(n_samples, 1) if col else sp.ones(1, n_samples) * deltas[l]
-        for (rule, param, formula) in (("weight_gradient", W, dW), ("bias_gradient", b, db)):
-            for i in range(param.rows):
-                for j in range(param.cols):
-                    direct = _canonical_derivatives(sp.diff(energy, param[i, j]))
-                    if sp.expand(direct - formula[i, j]) != 0:
-                        results[rule] = False
-    # Both gradient rules being exact for every layer is what proves the hidden rule.
-    results["hidden_delta"] = results["weight_gradient"] and results["bias_gradient"]
-    results["output_delta"] = results["hidden_delta"]
+        for rule, param, formula in (("weight_gradient", W, dW), ("bias_gradient", b, db)):
+            ok = all(_same(sp.diff(energy, param[i, j]), formula[i, j])
+                     for i in range(param.rows) for j in range(param.cols))
+            results[rule] = results[rule] and ok
     return results
+
+
+def _same(direct, formula) -> bool:
+    """direct (SymPy's derivative) == formula, once derivatives are named alike."""
+    return sp.expand(_canonical_derivatives(direct) - formula) == 0
+
+
+class _SymbolicNet:
+    """A fully symbolic network, stored in the chosen layout."""
+
+    def __init__(self, col: bool, sizes, n_samples: int):
+        self.col, self.sizes, self.n = col, sizes, n_samples
+        self.gs = [sp.Function(f"g_{i + 1}") for i in range(len(sizes) - 1)]
+        self.X = self._orient(_symbol_matrix("x", n_samples, sizes[0]))
+        self.T = self._orient(_symbol_matrix("t", n_samples, sizes[-1]))
+        self.Ws, self.bs = [], []
+        for i, (n_in, n_out) in enumerate(zip(sizes, sizes[1:])):
+            self.Ws.append(_symbol_matrix(f"w{i + 1}", *((n_out, n_in) if col else (n_in, n_out))))
+            self.bs.append(_symbol_matrix(f"b{i + 1}", *((n_out, 1) if col else (1, n_out))))
+
+    def _orient(self, m):
+        return m.T if self.col else m
+
+    def shape(self, l):
+        """Shape of Z_{l+1} (0-based layer index l)."""
+        return (self.sizes[l + 1], self.n) if self.col else (self.n, self.sizes[l + 1])
+
+    def run_from(self, l, start):
+        """Forward from Z of layer l (0-based) = start, or from the input when l = -1.
+
+        Returns (E, [A_0..A_L] or the tail, [Z_l..Z_L])."""
+        As, Zs = [], []
+        if l == -1:
+            A = start
+            As.append(A)
+            first = 0
+        else:
+            Zs.append(start)
+            A = start.applyfunc(self.gs[l])
+            As.append(A)
+            first = l + 1
+        for i in range(first, len(self.Ws)):
+            W, b = self.Ws[i], self.bs[i]
+            Z = W * A + b * sp.ones(1, self.n) if self.col else A * W + sp.ones(self.n, 1) * b
+            A = Z.applyfunc(self.gs[i])
+            Zs.append(Z)
+            As.append(A)
+        loss = sp.Function("l")
+        energy = sum(loss(A[i, j], self.T[i, j]) for i in range(A.rows) for j in range(A.cols))
+        return energy, As, Zs
+
+    def deltas(self, Zs, first):
+        """The rules: delta_L = l'(Y, T) * g_L'(Z_L); delta_l = g_l'(Z_l) * (back-propagated)."""
+        def prime(g, m):
+            return m.applyfunc(lambda e: sp.Function(f"{g}'")(e))
+
+        last = len(self.Ws) - 1
+        Zmap = dict(zip(range(first, last + 1), Zs))
+        Y = Zmap[last].applyfunc(self.gs[last])
+        lprime = sp.Function("l'")
+        G = sp.Matrix(Y.rows, Y.cols, lambda i, j: lprime(Y[i, j], self.T[i, j]))
+        out = {last: G.multiply_elementwise(prime(self.gs[last], Zmap[last]))}
+        for l in range(last - 1, first - 1, -1):
+            back = self.Ws[l + 1].T * out[l + 1] if self.col else out[l + 1] * self.Ws[l + 1].T
+            out[l] = prime(self.gs[l], Zmap[l]).multiply_elementwise(back)
+        return out

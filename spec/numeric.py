@@ -362,6 +362,19 @@ def output_delta(loss_name: str, act_name: str, layout: str = "row"):
     return delta
 
 
+def compile_expr(expr, params, naive: bool = False):
+    """Compile any SymPy expression in the named parameters the way the catalog is
+    compiled (stable, branch-by-branch Piecewise evaluation unless ``naive``).
+
+    This is the slow path (it needs SymPy); the catalog itself comes from the cache.
+    """
+    params = [str(p) for p in params]
+    text = (_naive_src if naive else _stable_src)("_f", params, expr)
+    namespace: dict = {}
+    exec(compile(_HEADER + "\n\n" + text, "<spec.numeric.compile_expr>", "exec"), namespace)
+    return namespace["_f"]
+
+
 def source() -> str:
     """The generated module's source text (what the cache holds)."""
     path = Path(compiled().__file__)

@@ -1,0 +1,25 @@
+"""Conformance tools: a finite-difference gradient-check engine (numpy only)."""
+
+from .gradcheck import (
+    ElementwiseDerivative,
+    GradcheckError,
+    GradcheckInputError,
+    GradcheckResult,
+    NumericGradient,
+    default_tolerances,
+    elementwise_derivative,
+    gradcheck,
+    numeric_gradient,
+)
+
+__all__ = [
+    "ElementwiseDerivative",
+    "GradcheckError",
+    "GradcheckInputError",
+    "GradcheckResult",
+    "NumericGradient",
+    "default_tolerances",
+    "elementwise_derivative",
+    "gradcheck",
+    "numeric_gradient",
+]

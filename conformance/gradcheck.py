@@ -1,0 +1,888 @@
+"""Finite-difference gradient checking for arbitrary NumPy callables.
+
+Public API: :func:`gradcheck`, :func:`numeric_gradient`,
+:func:`elementwise_derivative`, :class:`GradcheckResult`, :class:`GradcheckError`.
+Depends on numpy only.
+
+The math
+--------
+**Steps.**  For an element with value ``x`` the first step is
+``h_0 = 2**p * s`` with ``s = 2**floor(log2(max(1, |x|)))``, and the table uses
+``h_k = h_0 / 2**k`` for ``k = 0 .. K-1``.  Powers of two keep ``x +- h_k``
+exact in binary floating point whenever possible; the half-width actually
+realised, ``((x+h) - (x-h)) / 2``, is what enters the formulas.  ``p`` and
+``K`` depend on the precision of ``f``: float64 uses ``h = 2**-2 .. 2**-11``
+(times ``s``), float32 ``2**-1 .. 2**-7``.  The steps start large on purpose:
+extrapolation removes the truncation error, and large steps keep the rounding
+error ``eps*|f|/h`` small.
+
+**Central difference.**
+``D(h) = (f(x+h) - f(x-h)) / (2h) = f'(x) + c_1 h**2 + c_2 h**4 + ...``
+
+**Richardson / Neville table** (even powers of ``h``, step ratio 2)::
+
+    T[k, 0] = D(h_k)
+    T[k, j] = T[k, j-1] + (T[k, j-1] - T[k-1, j-1]) / (4**j - 1)
+
+Entry ``T[k, j]`` has truncation error ``O(h_k**(2j+2))``.
+
+**Error estimate** (Ridders).  For ``j >= 1``::
+
+    e_trunc[k, j] = max(|T[k, j] - T[k, j-1]|, |T[k, j] - T[k-1, j-1]|)
+    e_round[k]    = 2 * NOISE_ULPS * eps_f * (|f(x+h_k)| + |f(x-h_k)|) / (2 h_k)
+
+``eps_f`` is the machine epsilon of the least precise of ``x`` and ``f(x)``;
+the factor 2 bounds how much the extrapolation weights amplify the rounding of
+the finest level used.  The derivative returned is the entry minimising
+``e_trunc + e_round`` and that sum is its error estimate.  Entries touching a
+non-finite ``f`` value are discarded; if none survives, the whole table is
+redone with steps continuing below the finest one (at most twice).
+
+**Kink test.**  With the one-sided differences
+``F_k = (f(x+h_k) - f(x)) / h_k`` and ``B_k = (f(x) - f(x-h_k)) / h_k``,
+``R_k = 2 F_k - F_{k-1}`` and ``L_k = 2 B_k - B_{k-1}`` estimate the right and
+left derivatives with the ``O(h)`` term removed.  For smooth ``f``,
+``R_k - L_k = O(h_k**3)``; at a kink it tends to the jump ``f'(x+) - f'(x-)``.
+At the finest level an element is a *kink* when::
+
+    |R - L| > KINK_FACTOR * (|(R - L) - (R_prev - L_prev)| + rounding of R - L)
+    and |R - L| > rtol * max(|R|, |L|)
+
+(the second condition ignores jumps too small to bias ``D`` beyond ``rtol``).
+
+**Comparison rule** for analytic ``a`` and numeric ``n`` with error estimate
+``e``::
+
+    |a - n| <= atol + rtol * max(|a|, |n|) + SAFETY * e
+
+At a kink the analytic value only has to lie in the interval spanned by the
+one-sided derivatives ``[min(L, R), max(L, R)]`` (any subgradient is
+accepted); the same formula is applied to its distance from that interval,
+with ``e`` the uncertainty of ``L`` and ``R``.
+
+Defaults: ``rtol = 1e-9`` for float64 (``1e-3`` float32, ``5e-2`` float16);
+``atol = ATOL_ULPS * eps * scale``, where ``scale`` is the largest
+``|analytic|`` or ``|numeric|`` of that parameter in full mode and
+``sum_i |g_i v_i|`` (the rounding bound of ``<g, v>``) in directional mode.
+The atol only absorbs the rounding noise of the analytic gradient itself; a
+relative error of ``1e-8`` in any float64 element whose magnitude is above
+``1e-7`` of its parameter's largest entry is detected.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, NamedTuple
+
+import numpy as np
+
+__all__ = [
+    "ATOL_ULPS",
+    "KINK_FACTOR",
+    "NOISE_ULPS",
+    "SAFETY",
+    "ElementwiseDerivative",
+    "GradcheckError",
+    "GradcheckInputError",
+    "GradcheckResult",
+    "NumericGradient",
+    "default_tolerances",
+    "elementwise_derivative",
+    "gradcheck",
+    "numeric_gradient",
+]
+
+SAFETY = 10.0
+"""Multiplier on the finite-difference error estimate in the comparison rule."""
+NOISE_ULPS = 2.0
+"""Assumed relative error of one evaluation of ``f``, in units of its eps."""
+KINK_FACTOR = 4.0
+"""A left/right jump must exceed this multiple of its own uncertainty."""
+NOISE_SIGMAS = 0.0
+"""Multiple of the probed noise level of f used as its error bound."""
+ATOL_ULPS = 4.0
+"""Default atol, in units of eps times the gradient scale."""
+_N_SHOWN = 5
+
+
+# ----------------------------------------------------------------- errors
+class GradcheckError(AssertionError):
+    """Raised when a gradient check fails; ``.result`` holds the evidence."""
+
+    def __init__(self, message: str, result: GradcheckResult | None = None):
+        super().__init__(message)
+        self.result = result
+
+
+class GradcheckInputError(GradcheckError, ValueError):
+    """Unusable input to the check (bad x, f not scalar, bad gradient shape...)."""
+
+
+# --------------------------------------------------------------- policies
+@dataclass(frozen=True)
+class _Policy:
+    rtol: float
+    log2_h0: int
+    n_levels: int
+    max_levels: int
+    log2_probe: int
+
+
+_POLICIES = {
+    16: _Policy(rtol=5e-2, log2_h0=0, n_levels=5, max_levels=10, log2_probe=-4),
+    32: _Policy(rtol=1e-3, log2_h0=-1, n_levels=7, max_levels=16, log2_probe=-9),
+    64: _Policy(rtol=1e-9, log2_h0=-2, n_levels=10, max_levels=30, log2_probe=-21),
+}
+
+
+def _policy(dtype: Any) -> _Policy:
+    bits = np.finfo(dtype).bits
+    return _POLICIES[16 if bits <= 16 else 32 if bits <= 32 else 64]
+
+
+def _policy_for_eps(eps: float) -> _Policy:
+    for dt in (np.float16, np.float32):
+        if eps >= np.finfo(dt).eps:
+            return _policy(dt)
+    return _policy(np.float64)
+
+
+def default_tolerances(dtype: Any) -> tuple[float, float]:
+    """``(rtol, atol_ulps * eps)`` used for parameters of ``dtype``.
+
+    The second number multiplies the gradient scale to give the default atol.
+    """
+    return _policy(dtype).rtol, ATOL_ULPS * float(np.finfo(dtype).eps)
+
+
+def _eps(dtype: Any) -> float:
+    dt = np.dtype(dtype)
+    return float(np.finfo(dt).eps) if dt.kind == "f" else float(np.finfo(np.float64).eps)
+
+
+def _base_step(a: np.ndarray, log2_h0: int) -> np.ndarray:
+    """``2**log2_h0 * 2**floor(log2(max(1, |a|)))`` elementwise, as float64."""
+    _, e = np.frexp(np.maximum(1.0, np.abs(a.astype(np.float64))))
+    return np.ldexp(1.0, e - 1 + log2_h0).ravel()
+
+
+# -------------------------------------------------------------- FD engine
+class _FD(NamedTuple):
+    value: np.ndarray
+    error: np.ndarray
+    kink: np.ndarray
+    lower: np.ndarray
+    upper: np.ndarray
+    side_error: np.ndarray
+
+
+def _ridders(D: np.ndarray, rnd: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Best Neville-table entry per column of ``D`` (levels x elements).
+
+    NaN rows (non-finite f, or levels not evaluated) only disqualify the
+    entries built from them.  The best entry of each level is found first;
+    the level with the smallest error wins, and its error is raised to its
+    distance from the best entries of the two neighbouring levels.  A minimum
+    over many noisy candidates is optimistic; floating-point noise is
+    deterministic and can look smooth at one level, never at three.
+    """
+    n_lev, m = D.shape
+    vals, errs = np.full((n_lev, m), np.nan), np.full((n_lev, m), np.inf)
+    prev = D
+    for j in range(1, n_lev):
+        cur = prev[1:] + (prev[1:] - prev[:-1]) / (4.0**j - 1.0)
+        err = np.maximum(np.abs(cur - prev[1:]), np.abs(cur - prev[:-1])) + 2.0 * rnd[j:]
+        err[~(np.isfinite(err) & np.isfinite(cur))] = np.inf
+        take = err < errs[j:]
+        vals[j:][take], errs[j:][take] = cur[take], err[take]
+        prev = cur
+    cols = np.arange(m)
+    k = np.argmin(errs, axis=0)
+    best, best_err = vals[k, cols], errs[k, cols]
+    for nb in (k - 1, k + 1):
+        nbv = vals[np.clip(nb, 0, n_lev - 1), cols]
+        usable = (nb >= 0) & (nb < n_lev) & np.isfinite(nbv)
+        best_err = np.where(usable, np.maximum(best_err, np.abs(best - nbv)), best_err)
+    return best, best_err
+
+
+def _finest3(a: np.ndarray, depth: np.ndarray) -> np.ndarray:
+    rows = depth[None, :] + np.arange(-3, 0)[:, None]
+    return np.take_along_axis(a, np.maximum(rows, 0), axis=0)
+
+
+class _Noise(NamedTuple):
+    """Bound on the error of one f value: ``max(NOISE_ULPS*eps*|f|, NOISE_SIGMAS*sigma)``."""
+
+    eps: float
+    sigma: np.ndarray  # per element, from the probe
+
+    def __call__(self, fvals: np.ndarray) -> np.ndarray:
+        return np.maximum(NOISE_ULPS * self.eps * np.abs(fvals), NOISE_SIGMAS * self.sigma)
+
+
+def _probe_projector() -> np.ndarray:
+    t = np.arange(-3.0, 4.0)
+    q, _ = np.linalg.qr(np.vander(t, 3))
+    return np.eye(t.size) - q @ q.T
+
+
+_PROBE_RESIDUAL = _probe_projector()
+
+
+def _probe_sigma(evaluate, idx, delta, f0) -> np.ndarray:
+    """Noise level of f: residual of a quadratic fitted to f(x + j*delta), j = -3..3.
+
+    ``delta`` is so small that the cubic term is far below rounding, so the
+    residual (4 degrees of freedom) measures only the noise of evaluating f
+    (cancellation inside f, ill-conditioned steps), which ``eps*|f|`` misses.
+    """
+    rows = [None] * 7
+    rows[3] = f0
+    for j in (1, 2, 3):
+        rows[3 + j], rows[3 - j], _ = evaluate(idx, j * delta)
+    with np.errstate(all="ignore"):
+        r = _PROBE_RESIDUAL @ np.array(rows)
+        sigma = np.sqrt(np.sum(r * r, axis=0) / 4.0)
+    return np.where(np.isfinite(sigma), sigma, 0.0)
+
+
+def _one_sided(fp, fm, f0, h, noise: _Noise, rtol):
+    """Kink flag, one-sided derivative interval and its uncertainty (3 finest levels)."""
+    F, B = (fp - f0) / h, (f0 - fm) / h
+    nF, nB = (noise(fp) + noise(f0)) / h, (noise(fm) + noise(f0)) / h
+    R, L = 2 * F[1:] - F[:-1], 2 * B[1:] - B[:-1]  # rows: previous, finest
+    nR, nL = 2 * nF[1:] + nF[:-1], 2 * nB[1:] + nB[:-1]
+    jump, jump_prev = R[1] - L[1], R[0] - L[0]
+    unc = np.abs(jump - jump_prev) + nR[1] + nL[1]
+    kink = (np.abs(jump) > KINK_FACTOR * unc) & (
+        np.abs(jump) > rtol * np.maximum(np.abs(R[1]), np.abs(L[1]))
+    )
+    side_err = np.maximum(np.abs(R[1] - R[0]) + nR[1], np.abs(L[1] - L[0]) + nL[1])
+    return kink, np.fmin(R[1], L[1]), np.fmax(R[1], L[1]), side_err
+
+
+def _analyse(fp, fm, h, depth, f0, noise: _Noise, rtol) -> tuple[_FD, np.ndarray]:
+    """Table, error estimate and kink test; also the rounding term of the finest level."""
+    with np.errstate(all="ignore"):
+        D = (fp - fm) / (2 * h)
+        rnd = (noise(fp) + noise(fm)) / (2 * h)
+        value, error = _ridders(D, rnd)
+        fine = [_finest3(a, depth) for a in (fp, fm, h)]
+        kink, lower, upper, side_err = _one_sided(*fine[:2], f0, fine[2], noise, rtol)
+        rnd_fine = _finest3(rnd, depth)[-1]
+    return _FD(value, error, kink, lower, upper, side_err), rnd_fine
+
+
+def _fd_engine(evaluate, f0, h0, pol: _Policy, eps_f, rtol) -> _FD:
+    """Richardson tables for all elements; ``evaluate(idx, h)`` returns
+    ``(f(+h), f(-h), realised h)`` for the elements ``idx``.
+
+    Every element gets a noise probe and ``pol.n_levels`` levels.  An element
+    whose estimate is not yet good enough to test at ``rtol``
+    (``SAFETY * err > rtol * |value|``, or no finite entry because f left its
+    domain) gets further, finer levels while finer steps can still help
+    (rounding term below its error), up to ``pol.max_levels``.
+    """
+    m = h0.size
+    fp, fm, h = (np.full((pol.max_levels, m), np.nan) for _ in range(3))
+    depth = np.zeros(m, dtype=int)
+
+    def add_level(idx: np.ndarray) -> None:
+        rows = depth[idx]
+        fp[rows, idx], fm[rows, idx], h[rows, idx] = evaluate(idx, np.ldexp(h0[idx], -rows))
+        depth[idx] += 1
+
+    every = np.arange(m)
+    sigma = _probe_sigma(evaluate, every, np.ldexp(h0, pol.log2_probe - pol.log2_h0), f0)
+    noise = _Noise(eps_f, sigma)
+    for _ in range(pol.n_levels):
+        add_level(every)
+    out, rnd_fine = _analyse(fp, fm, h, depth, f0, noise, rtol)
+    todo = every
+    while True:
+        part = _FD(*(v[todo] for v in out))
+        unresolved = ~np.isfinite(part.value) | (SAFETY * part.error > rtol[todo] * np.abs(part.value))
+        helps = ~np.isfinite(part.value) | (4.0 * rnd_fine[todo] < part.error)
+        todo = todo[unresolved & helps & (depth[todo] < pol.max_levels)]
+        if todo.size == 0:
+            return out
+        add_level(todo)
+        sub, sub_rnd = _analyse(fp[:, todo], fm[:, todo], h[:, todo], depth[todo], f0[todo],
+                                _Noise(eps_f, sigma[todo]), rtol[todo])
+        for dst, src in zip(out, sub):
+            dst[todo] = src
+        rnd_fine[todo] = sub_rnd
+
+
+# ------------------------------------------------------- calling the user
+def _describe(out: Any) -> str:
+    if isinstance(out, np.ndarray):
+        return f"an array of shape {out.shape} and dtype {out.dtype}"
+    return f"a {type(out).__name__}"
+
+
+class _ScalarF:
+    """Calls the user's f, counts calls, maps domain errors to NaN."""
+
+    def __init__(self, f: Callable[[Any], Any]):
+        self.f, self.calls, self.nonfinite, self.out_eps = f, 0, 0, 0.0
+
+    def base(self, x: Any) -> float:
+        try:
+            with np.errstate(all="ignore"):
+                out = self.f(x)
+        except Exception as exc:
+            raise GradcheckInputError(
+                f"f(x) raised {type(exc).__name__} at the unperturbed x: {exc}") from exc
+        value = self._scalar(out)
+        if not math.isfinite(value):
+            raise GradcheckInputError(f"f(x) is {value} at the unperturbed x; it must be finite")
+        self.out_eps = _eps(np.asarray(out).dtype)
+        return value
+
+    def __call__(self, x: Any) -> float:
+        self.calls += 1
+        try:
+            with np.errstate(all="ignore"):
+                out = self.f(x)
+        except (ArithmeticError, ValueError):  # stepped outside f's domain
+            out = math.nan
+        value = self._scalar(out)
+        self.nonfinite += not math.isfinite(value)
+        return value
+
+    @staticmethod
+    def _scalar(out: Any) -> float:
+        arr = np.asarray(out)
+        if arr.ndim != 0 or arr.dtype.kind not in "fiu":
+            raise GradcheckInputError(f"f(x) must return a real scalar, got {_describe(out)}")
+        return float(arr)
+
+
+# ------------------------------------------------------------- parameters
+def _as_float_array(a: Any, what: str) -> np.ndarray:
+    arr = np.asarray(a)
+    if arr.dtype.kind != "f":
+        raise GradcheckInputError(
+            f"{what} must have a real floating dtype, got {arr.dtype} (use .astype(np.float64))")
+    if not np.all(np.isfinite(arr)):
+        raise GradcheckInputError(f"{what} contains non-finite values")
+    return np.array(arr, dtype=arr.dtype, order="C", copy=True)
+
+
+class _Params:
+    """x as a list of named float arrays, plus the way back to x's structure."""
+
+    def __init__(self, x: Any, names: Any = None):
+        if isinstance(x, Mapping):
+            self.kind, self.keys = "dict", list(x)
+            leaves, labels = [x[k] for k in self.keys], [str(k) for k in self.keys]
+        elif isinstance(x, (list, tuple)):
+            self.kind, self.keys = type(x).__name__, list(range(len(x)))
+            leaves, labels = list(x), [f"param[{i}]" for i in self.keys]
+        else:
+            self.kind, self.keys, leaves, labels = "array", [None], [x], ["x"]
+        if not leaves:
+            raise GradcheckInputError("x is empty: pass an array, a dict or a list of arrays")
+        self.names = self._names(names, labels)
+        self.arrays = [_as_float_array(a, f"x{self.path(i)}") for i, a in enumerate(leaves)]
+        self.sizes = [a.size for a in self.arrays]
+        if sum(self.sizes) == 0:
+            raise GradcheckInputError("x has no elements")
+        self.offsets = np.cumsum([0] + self.sizes)
+
+    def _names(self, names: Any, labels: list[str]) -> list[str]:
+        if names is None:
+            return labels
+        names = [names] if isinstance(names, str) else [str(n) for n in names]
+        if len(names) != len(labels):
+            raise GradcheckInputError(f"names has {len(names)} entries but x has {len(labels)} parameters")
+        if len(set(names)) != len(names):
+            raise GradcheckInputError(f"names must be unique, got {names}")
+        return names
+
+    def path(self, p: int) -> str:
+        return "" if self.kind == "array" else f"[{self.keys[p]!r}]"
+
+    def rebuild(self, arrays: list[np.ndarray]) -> Any:
+        if self.kind == "dict":
+            return dict(zip(self.keys, arrays))
+        if self.kind == "array":
+            return arrays[0]
+        return list(arrays) if self.kind == "list" else tuple(arrays)
+
+    def copies(self) -> list[np.ndarray]:
+        return [a.copy() for a in self.arrays]
+
+    def split(self, flat: np.ndarray) -> list[np.ndarray]:
+        return [flat[self.offsets[p]:self.offsets[p + 1]].reshape(a.shape)
+                for p, a in enumerate(self.arrays)]
+
+    def label(self, p: int, index: tuple[int, ...]) -> str:
+        return self.names[p] + (f"[{', '.join(map(str, index))}]" if index else "")
+
+    def flat_label(self, g: int) -> str:
+        p = int(np.searchsorted(self.offsets, g, side="right") - 1)
+        idx = np.unravel_index(g - self.offsets[p], self.arrays[p].shape)
+        return self.label(p, tuple(int(i) for i in idx))
+
+    def eps(self) -> float:
+        return max(_eps(a.dtype) for a in self.arrays)
+
+    def gradient(self, g: Any) -> list[np.ndarray]:
+        """Validate grad_f's output against x; float64 leaves."""
+        return [self._leaf(p, leaf) for p, leaf in enumerate(self._leaves(g))]
+
+    def _leaves(self, g: Any) -> list[Any]:
+        if self.kind == "dict":
+            if not isinstance(g, Mapping):
+                raise GradcheckInputError(f"grad_f(x) must return a dict like x, got {_describe(g)}")
+            missing = [k for k in self.keys if k not in g]
+            extra = [k for k in g if k not in self.keys]
+            if missing or extra:
+                raise GradcheckInputError(
+                    f"grad_f(x) keys differ from x: missing {missing}, unexpected {extra}")
+            return [g[k] for k in self.keys]
+        if self.kind == "array":
+            return [g]
+        if not isinstance(g, (list, tuple)) or len(g) != len(self.keys):
+            raise GradcheckInputError(
+                f"grad_f(x) must return a list of {len(self.keys)} arrays like x, got {_describe(g)}"
+                + (f" of length {len(g)}" if isinstance(g, (list, tuple)) else ""))
+        return list(g)
+
+    def _leaf(self, p: int, leaf: Any) -> np.ndarray:
+        where, shape = f"grad_f(x){self.path(p)}", self.arrays[p].shape
+        try:
+            arr = np.asarray(leaf)
+        except (ValueError, TypeError) as exc:
+            raise GradcheckInputError(f"{where} is not an array: {exc}") from exc
+        if arr.dtype.kind not in "fiu":
+            raise GradcheckInputError(f"{where} has dtype {arr.dtype}; expected real numbers")
+        if arr.shape != shape:
+            raise GradcheckInputError(f"{where} has shape {arr.shape} but x{self.path(p)} has shape {shape}")
+        bad = ~np.isfinite(arr)
+        if bad.any():
+            first = tuple(int(i) for i in np.argwhere(bad)[0])
+            raise GradcheckInputError(
+                f"{where} contains {int(bad.sum())} non-finite value(s), first at "
+                f"{self.label(p, first)} = {arr[first]}")
+        return arr.astype(np.float64)
+
+
+# ------------------------------------------------------------- evaluators
+def _full_evaluator(fs: _ScalarF, params: _Params, work: list[np.ndarray]):
+    """Perturb one element at a time, in place in ``work``, restoring it after."""
+    flat = [a.reshape(-1) for a in work]  # views: work arrays are C-contiguous
+    owner = np.repeat(np.arange(len(work)), params.sizes)
+    local = np.concatenate([np.arange(n) for n in params.sizes])
+
+    def evaluate(idx: np.ndarray, h: np.ndarray):
+        fp, fm, he = np.empty(idx.size), np.empty(idx.size), np.empty(idx.size)
+        for t, (g, step) in enumerate(zip(idx, h)):
+            arr, i = flat[owner[g]], local[g]
+            x0 = arr[i]
+            xp, xm = arr.dtype.type(float(x0) + step), arr.dtype.type(float(x0) - step)
+            arr[i] = xp
+            fp[t] = fs(params.rebuild(work))
+            arr[i] = xm
+            fm[t] = fs(params.rebuild(work))
+            arr[i] = x0
+            he[t] = (float(xp) - float(xm)) / 2
+        return fp, fm, he
+
+    return evaluate
+
+
+def _directional_evaluator(fs, params, V, g_flat):
+    """Step along unit directions; subtract the first-order effect of rounding
+    x + s v to x's dtype (size <= eps*|x|/s relative, so a wrong g cannot hide
+    a bug through it) so that every level sees exactly the direction v."""
+    x64 = [a.astype(np.float64).ravel() for a in params.arrays]
+
+    def moved(delta: np.ndarray):
+        parts = params.split(delta)
+        new = [(x + d.ravel()).astype(a.dtype).reshape(a.shape)
+               for x, d, a in zip(x64, parts, params.arrays)]
+        dx = np.concatenate([n.astype(np.float64).ravel() - x for n, x in zip(new, x64)])
+        return params.rebuild(new), dx
+
+    def evaluate(idx: np.ndarray, h: np.ndarray):
+        fp, fm = np.empty(idx.size), np.empty(idx.size)
+        for t, (d, step) in enumerate(zip(idx, h)):
+            v = V[d]
+            xp, dxp = moved(step * v)
+            xm, dxm = moved(-step * v)
+            fp[t] = fs(xp) - g_flat @ (dxp - step * v)
+            fm[t] = fs(xm) - g_flat @ (dxm + step * v)
+        return fp, fm, np.asarray(h, dtype=np.float64)
+
+    return evaluate
+
+
+# ----------------------------------------------------------------- result
+@dataclass
+class GradcheckResult:
+    """Outcome of :func:`gradcheck`.
+
+    Array fields are dicts keyed by parameter name (full mode; arrays shaped like
+    the parameter) or by ``"directions"`` (directional mode; one entry per
+    direction).  ``worst_index`` maps each key to the index with the largest
+    ``abs_err / tolerance``; ``kinks``, ``failures`` and ``nonfinite`` list
+    indices.  ``str(result)`` is :meth:`report`.
+    """
+
+    ok: bool
+    mode: str
+    names: list[str]
+    worst_index: dict[str, tuple[int, ...]]
+    analytic: dict[str, np.ndarray]
+    numeric: dict[str, np.ndarray]
+    abs_err: dict[str, np.ndarray]
+    rel_err: dict[str, np.ndarray]
+    tolerance: dict[str, np.ndarray]
+    err_estimate: dict[str, np.ndarray]
+    kinks: dict[str, list[tuple[int, ...]]]
+    failures: dict[str, list[tuple[int, ...]]]
+    nonfinite: dict[str, list[tuple[int, ...]]]
+    n_evaluations: int
+    n_nonfinite_evaluations: int
+    rtol: dict[str, float]
+    atol: dict[str, float]
+    safety: float = SAFETY
+    directions: np.ndarray | None = None
+    direction_components: list[list[tuple[str, float]]] = field(default_factory=list)
+
+    @property
+    def worst(self) -> tuple[str, tuple[int, ...]]:
+        """(key, index) of the element closest to (or furthest beyond) its tolerance."""
+        def ratio(name: str) -> float:
+            i = self.worst_index[name]
+            return _ratio(self.abs_err[name][i], self.tolerance[name][i])
+        name = max(self.names, key=ratio)
+        return name, self.worst_index[name]
+
+    def label(self, name: str, index: tuple[int, ...]) -> str:
+        if self.mode == "directional":
+            return f"direction {index[0]}"
+        return name + (f"[{', '.join(map(str, index))}]" if index else "")
+
+    def report(self) -> str:
+        """One paragraph: verdict, worst element with all numbers, kinks, NaNs."""
+        return " ".join(s for s in (self._head(), self._worst_sentence(), self._extras()) if s)
+
+    __str__ = report
+
+    def _count(self, d: dict[str, list]) -> int:
+        return sum(len(v) for v in d.values())
+
+    def _head(self) -> str:
+        unit = "element" if self.mode == "full" else "random unit direction"
+        n = sum(a.size for a in self.analytic.values())
+        verdict = "passed" if self.ok else "FAILED"
+        bad = self._count(self.failures)
+        tail = f", {bad} out of tolerance" if bad else ""
+        return (f"gradcheck {verdict} ({self.mode} mode, {n} {unit}s checked with "
+                f"{self.n_evaluations} evaluations of f{tail}):")
+
+    def _worst_sentence(self) -> str:
+        name, i = self.worst
+        a, n = self.analytic[name][i], self.numeric[name][i]
+        d, r, tol = self.abs_err[name][i], self.rel_err[name][i], self.tolerance[name][i]
+        e = self.err_estimate[name][i]
+        digits = _digits(r)
+        what = "worst" if not self.ok else "closest to failing"
+        where = self.label(name, i)
+        if i in self.kinks[name]:
+            what += " (a kink: compared with the one-sided derivative interval)"
+        s = (f"the {what} is {where}: analytic {a:.{digits}g} vs numeric {n:.{digits}g}, "
+             f"abs error {d:.3e}, rel error {r:.3e}, tolerance {tol:.3e} "
+             f"(atol {self.atol[name]:.2e} + rtol {self.rtol[name]:.1e} * max(|analytic|, |numeric|) "
+             f"+ {self.safety:g} * FD error estimate {e:.3e}).")
+        if self.mode == "directional":
+            comps = ", ".join(f"{lab} ({val:+.3f})" for lab, val in self.direction_components[i[0]])
+            s += (" A directional check compares <grad, v> with d/ds f(x + s v) and cannot name a "
+                  f"single element; the largest components of {where} are {comps}.")
+        return s
+
+    def _extras(self) -> str:
+        out = []
+        if self._count(self.kinks):
+            labs = self._labels(self.kinks)
+            out.append(f"{self._count(self.kinks)} kink(s) (left and right derivatives differ) were "
+                       f"checked only against the one-sided derivatives: {labs}.")
+        if self._count(self.nonfinite):
+            labs = self._labels(self.nonfinite)
+            out.append(f"f was non-finite at every finite-difference step for {labs}, so their "
+                       "derivative could not be estimated.")
+        if self.n_nonfinite_evaluations:
+            out.append(f"{self.n_nonfinite_evaluations} perturbed evaluations of f were non-finite "
+                       "and were discarded.")
+        return " ".join(out)
+
+    def _labels(self, d: dict[str, list]) -> str:
+        labs = [self.label(k, i) for k in self.names for i in d[k]]
+        more = f" and {len(labs) - _N_SHOWN} more" if len(labs) > _N_SHOWN else ""
+        return ", ".join(labs[:_N_SHOWN]) + more
+
+
+def _ratio(diff: float, tol: float) -> float:
+    if not np.isfinite(diff):
+        return math.inf
+    return diff / tol if tol > 0 else (0.0 if diff == 0 else math.inf)
+
+
+def _digits(rel: float) -> int:
+    """Enough significant digits to show a relative difference ``rel``."""
+    if not np.isfinite(rel) or rel <= 0:
+        return 8
+    return int(min(17, max(6, math.ceil(-math.log10(rel)) + 3)))
+
+
+# ------------------------------------------------------------- comparison
+class _Compared(NamedTuple):
+    abs_err: np.ndarray
+    rel_err: np.ndarray
+    tolerance: np.ndarray
+    ok: np.ndarray
+
+
+def _compare(a, fd: _FD, rtol, atol) -> _Compared:
+    """Apply the comparison rule (module docstring) elementwise."""
+    n = fd.value
+    with np.errstate(all="ignore"):
+        diff = np.abs(a - n)
+        tol = atol + rtol * np.maximum(np.abs(a), np.abs(n)) + SAFETY * fd.error
+        # At a kink any value between the one-sided derivatives is correct.
+        k_diff = np.maximum.reduce([fd.lower - a, a - fd.upper, np.zeros_like(a)])
+        k_scale = np.maximum.reduce([np.abs(fd.lower), np.abs(fd.upper), np.abs(a)])
+        k_tol = atol + rtol * k_scale + SAFETY * fd.side_error
+        diff, tol = np.where(fd.kink, k_diff, diff), np.where(fd.kink, k_tol, tol)
+        scale = np.where(fd.kink, k_scale, np.maximum(np.abs(a), np.abs(n)))
+        rel = np.where(scale > 0, diff / scale, np.where(diff > 0, np.inf, 0.0))
+        ok = (diff <= tol) & np.isfinite(n)
+    return _Compared(diff, rel, tol, ok)
+
+
+def _indices(mask: np.ndarray) -> list[tuple[int, ...]]:
+    return [tuple(int(i) for i in ix) for ix in np.argwhere(mask)]
+
+
+def _worst(cmp: _Compared, finite: np.ndarray) -> tuple[int, ...]:
+    ratio = np.where(cmp.tolerance > 0, cmp.abs_err / np.where(cmp.tolerance > 0, cmp.tolerance, 1),
+                     np.where(cmp.abs_err > 0, np.inf, 0.0))
+    ratio = np.where(finite, ratio, -np.inf)  # non-finite entries are reported separately
+    return tuple(int(i) for i in np.unravel_index(int(np.argmax(ratio)), ratio.shape))
+
+
+def _default_atol(eps: float, scale: Any) -> Any:
+    return ATOL_ULPS * eps * scale
+
+
+# ----------------------------------------------------------- public API
+def gradcheck(
+    f: Callable[[Any], Any],
+    grad_f: Callable[[Any], Any],
+    x: Any,
+    *,
+    mode: str = "full",
+    n_directions: int = 8,
+    rtol: float | None = None,
+    atol: float | None = None,
+    seed: int = 0,
+    raise_on_failure: bool = True,
+    names: Any = None,
+) -> GradcheckResult:
+    """Compare ``grad_f(x)`` with finite differences of the scalar ``f`` at ``x``.
+
+    ``x`` is a float ndarray, a dict name -> ndarray, or a list/tuple of ndarrays
+    (named ``param[i]`` unless ``names`` is given).  ``f(x)`` returns a real
+    scalar; ``grad_f(x)`` returns arrays with the structure and shapes of ``x``.
+
+    ``mode="full"`` differentiates every element (``2*K`` evaluations each,
+    ``K`` = 10 in float64, 7 in float32) and reports the worst element by name
+    and index.  ``mode="directional"`` draws ``n_directions`` random unit vectors
+    ``v`` over all parameters (``np.random.default_rng(seed)``) and compares
+    ``d/ds f(x + s v)`` with ``<grad_f(x), v>`` at a cost of ``2*K`` evaluations
+    per direction; it cannot localise an error to one element and reports the
+    direction's largest components instead.
+
+    The comparison rule, the error estimate and the kink handling are given in
+    the module docstring; ``rtol``/``atol`` override the per-dtype defaults.
+    Bad input raises :class:`GradcheckInputError` (a ``ValueError``); a failed
+    check raises :class:`GradcheckError` (an ``AssertionError``) whose message
+    is ``result.report()``, unless ``raise_on_failure=False``.
+    """
+    if mode not in ("full", "directional"):
+        raise GradcheckInputError(f"mode must be 'full' or 'directional', got {mode!r}")
+    params = _Params(x, names)
+    fs = _ScalarF(f)
+    f0 = fs.base(params.rebuild(params.copies()))
+    try:
+        g_raw = grad_f(params.rebuild(params.copies()))
+    except Exception as exc:
+        raise GradcheckInputError(f"grad_f(x) raised {type(exc).__name__}: {exc}") from exc
+    grads = params.gradient(g_raw)
+    eps_f = max(params.eps(), fs.out_eps)
+    if mode == "full":
+        result = _check_full(fs, params, grads, f0, eps_f, rtol, atol)
+    else:
+        if not isinstance(n_directions, (int, np.integer)) or n_directions < 1:
+            raise GradcheckInputError(f"n_directions must be a positive int, got {n_directions!r}")
+        result = _check_directional(fs, params, grads, f0, eps_f, rtol, atol, int(n_directions), seed)
+    if not result.ok and raise_on_failure:
+        raise GradcheckError(result.report(), result)
+    return result
+
+
+def _check_full(fs, params, grads, f0, eps_f, rtol, atol) -> GradcheckResult:
+    fd = _numeric_full(fs, params, f0, eps_f, params.arrays, rtol)
+    per = {k: [] for k in ("an", "nu", "ae", "re", "tol", "err", "worst", "kink", "fail", "nan", "rt", "at")}
+    for p, (a, arr) in enumerate(zip(grads, params.arrays)):
+        sl = slice(params.offsets[p], params.offsets[p + 1])
+        part = _FD(*(np.asarray(v[sl]).reshape(a.shape) for v in fd))
+        pol = _policy(arr.dtype)
+        rt = pol.rtol if rtol is None else float(rtol)
+        scale = max(np.max(np.abs(a), initial=0.0), np.nanmax(np.abs(part.value), initial=0.0))
+        at = _default_atol(_eps(arr.dtype), scale) if atol is None else float(atol)
+        cmp = _compare(a, part, rt, at)
+        finite = np.isfinite(part.value)
+        for key, val in (("an", a), ("nu", part.value), ("ae", cmp.abs_err), ("re", cmp.rel_err),
+                         ("tol", cmp.tolerance), ("err", part.error), ("worst", _worst(cmp, finite)),
+                         ("kink", _indices(part.kink)), ("fail", _indices(~cmp.ok & finite)),
+                         ("nan", _indices(~finite)), ("rt", rt), ("at", at)):
+            per[key].append(val)
+    return _result("full", params.names, per, fs, ok=all(not f for f in per["fail"] + per["nan"]))
+
+
+def _result(mode, names, per, fs, ok, **extra) -> GradcheckResult:
+    d = lambda key: dict(zip(names, per[key]))  # noqa: E731
+    return GradcheckResult(
+        ok=ok, mode=mode, names=list(names), worst_index=d("worst"), analytic=d("an"),
+        numeric=d("nu"), abs_err=d("ae"), rel_err=d("re"), tolerance=d("tol"),
+        err_estimate=d("err"), kinks=d("kink"), failures=d("fail"), nonfinite=d("nan"),
+        n_evaluations=fs.calls + 1, n_nonfinite_evaluations=fs.nonfinite, rtol=d("rt"),
+        atol=d("at"), **extra)
+
+
+def _numeric_full(fs, params, f0, eps_f, arrays, rtol) -> _FD:
+    """Full-mode engine over all elements of all parameters (flat order)."""
+    pol = _policy_for_eps(eps_f)
+    h0 = np.concatenate([_base_step(a, pol.log2_h0) for a in arrays])
+    kink_rtol = np.concatenate([np.full(a.size, _policy(a.dtype).rtol if rtol is None else rtol)
+                                for a in arrays])
+    work = params.copies()
+    evaluate = _full_evaluator(fs, params, work)
+    fd = _fd_engine(evaluate, np.full(h0.size, f0), h0, pol, eps_f, kink_rtol)
+    if any(not np.array_equal(w, a) for w, a in zip(work, arrays)):
+        raise GradcheckInputError("f modified its input x in place; gradcheck needs f to leave x unchanged")
+    return fd
+
+
+def _check_directional(fs, params, grads, f0, eps_f, rtol, atol, n_dir, seed) -> GradcheckResult:
+    g_flat = np.concatenate([g.ravel() for g in grads])
+    V = np.random.default_rng(seed).standard_normal((n_dir, g_flat.size))
+    V /= np.linalg.norm(V, axis=1, keepdims=True)
+    pol = _policy_for_eps(eps_f)
+    worst_dtype = max((a.dtype for a in params.arrays), key=_eps)
+    rt = _policy(worst_dtype).rtol if rtol is None else float(rtol)
+    x_max = max(float(np.max(np.abs(a), initial=0.0)) for a in params.arrays)
+    h0 = np.full(n_dir, _base_step(np.array([x_max]), pol.log2_h0)[0])
+    evaluate = _directional_evaluator(fs, params, V, g_flat)
+    fd = _fd_engine(evaluate, np.full(n_dir, f0), h0, pol, eps_f, np.full(n_dir, rt))
+    a = V @ g_flat
+    at = _default_atol(_eps(worst_dtype), np.abs(V) @ np.abs(g_flat)) if atol is None else float(atol)
+    cmp = _compare(a, fd, rt, at)
+    finite = np.isfinite(fd.value)
+    per = {"an": [a], "nu": [fd.value], "ae": [cmp.abs_err], "re": [cmp.rel_err],
+           "tol": [cmp.tolerance], "err": [fd.error], "worst": [_worst(cmp, finite)],
+           "kink": [_indices(fd.kink)], "fail": [_indices(~cmp.ok & finite)],
+           "nan": [_indices(~finite)], "rt": [rt], "at": [float(np.max(at))]}
+    comps = [[(params.flat_label(int(j)), float(v[j])) for j in np.argsort(-np.abs(v))[:3]] for v in V]
+    ok = not per["fail"][0] and not per["nan"][0]
+    return _result("directional", ["directions"], per, fs, ok, directions=V, direction_components=comps)
+
+
+class NumericGradient(NamedTuple):
+    """Finite-difference gradient and its error estimate, structured like x."""
+
+    value: Any
+    error: Any
+
+
+def numeric_gradient(f: Callable[[Any], Any], x: Any) -> NumericGradient:
+    """Full-mode finite-difference gradient of the scalar ``f`` at ``x``.
+
+    Returns ``(grad, err_estimate)`` with the structure of ``x`` (array, dict or
+    list), float64 leaves.  Every element is found by the Richardson-extrapolated
+    central difference of the module docstring (``2*K`` evaluations of ``f`` per
+    element); ``err_estimate`` is the Ridders error estimate plus the rounding
+    term.  Elements where ``f`` was non-finite at every step come back NaN with
+    an infinite error.
+    """
+    params = _Params(x)
+    fs = _ScalarF(f)
+    f0 = fs.base(params.rebuild(params.copies()))
+    eps_f = max(params.eps(), fs.out_eps)
+    fd = _numeric_full(fs, params, f0, eps_f, params.arrays, None)
+    return NumericGradient(params.rebuild(params.split(fd.value)), params.rebuild(params.split(fd.error)))
+
+
+class ElementwiseDerivative(NamedTuple):
+    """Per-element derivative, error estimate and kink flag."""
+
+    value: np.ndarray
+    error: np.ndarray
+    kink: np.ndarray
+
+
+def elementwise_derivative(f: Callable[[np.ndarray], Any], z: Any) -> ElementwiseDerivative:
+    """Derivative of an elementwise ``f`` (e.g. an activation) at every element of ``z``.
+
+    Because ``f(z)[i]`` depends on ``z[i]`` only, perturbing the whole array by a
+    per-element step ``h`` differentiates every element at once: one table level
+    costs two calls of ``f``.  Steps follow ``|z_i|`` as in the module docstring,
+    with the same Richardson table, error estimate and kink test, applied per
+    element.  At a kink ``value`` is the mean of the one-sided derivatives.
+    """
+    z = _as_float_array(z, "z")
+    call = _elementwise_caller(f, z)
+    f0 = call(z)
+    if not np.all(np.isfinite(f0)):
+        raise GradcheckInputError("f(z) is non-finite at the unperturbed z")
+    eps_f = max(_eps(z.dtype), call.out_eps)
+    pol = _policy_for_eps(eps_f)
+    z64 = z.astype(np.float64).ravel()
+
+    def evaluate(idx: np.ndarray, h: np.ndarray):
+        step = np.zeros(z.size)
+        step[idx] = h
+        zp, zm = (z64 + step).astype(z.dtype), (z64 - step).astype(z.dtype)
+        he = (zp.astype(np.float64) - zm.astype(np.float64))[idx] / 2
+        return call(zp.reshape(z.shape)).ravel()[idx], call(zm.reshape(z.shape)).ravel()[idx], he
+
+    fd = _fd_engine(evaluate, f0.ravel(), _base_step(z, pol.log2_h0), pol, eps_f,
+                    np.full(z.size, pol.rtol))
+    return ElementwiseDerivative(*(np.asarray(v).reshape(z.shape) for v in fd[:3]))
+
+
+def _elementwise_caller(f, z: np.ndarray):
+    """f wrapped to check its output shape and return float64; remembers f's eps."""
+
+    def call(arg: np.ndarray) -> np.ndarray:
+        try:
+            with np.errstate(all="ignore"):
+                out = np.asarray(f(arg))
+        except (ArithmeticError, ValueError):
+            return np.full(z.shape, np.nan)
+        if out.shape != z.shape or out.dtype.kind not in "fiu":
+            raise GradcheckInputError(
+                f"f must be elementwise: f(z) returned {_describe(out)} for z of shape {z.shape}")
+        call.out_eps = max(call.out_eps, _eps(out.dtype))
+        return out.astype(np.float64)
+
+    call.out_eps = 0.0
+    return call
