@@ -89,8 +89,9 @@ _HEADLINES = {
 class Verdict:
     """The answer to one check.
 
-    ``correct`` is True for status "proved" and "numeric", False for "kink" and
-    "incorrect". ``counterexample`` is {"point": {symbol: value}, "student": value or None
+    ``status``: "proved" (SymPy proved yours == spec), "numeric" (equal at every sample
+    point, not proved), "kink" (right everywhere except at a kink, where the spec's
+    convention differs) or "incorrect". ``correct`` is True for "proved" and "numeric". ``counterexample`` is {"point": {symbol: value}, "student": value or None
     (undefined there), "expected": value}, or None when the two agree.
     """
 
@@ -200,7 +201,8 @@ def _tokens(text: str, what: str):
         return [tok for tok in tokenize.generate_tokens(io.StringIO(text).readline)
                 if tok.type not in _SKIP_TOKENS]
     except (tokenize.TokenError, SyntaxError) as exc:
-        raise CheckError(f"{what}: cannot parse {text!r} ({_first_line(exc)})") from None
+        # TokenError's only likely cause here is an unclosed parenthesis
+        raise CheckError(f"{what}: cannot parse {text!r} (unbalanced parentheses?)") from None
 
 
 def _first_line(exc: BaseException) -> str:
@@ -208,7 +210,7 @@ def _first_line(exc: BaseException) -> str:
     return lines[0] if lines else type(exc).__name__
 
 
-def _constant(node):
+def _constant(node, what: str = "expression"):
     """The value of a subtree without names, as a Python number, or None if it has names.
 
     Bounds what SymPy will be asked to compute: a numeric exponent must be at most
@@ -216,10 +218,10 @@ def _constant(node):
     if isinstance(node, ast.Constant):
         return node.value
     if isinstance(node, ast.UnaryOp):
-        inner = _constant(node.operand)
+        inner = _constant(node.operand, what)
         return None if inner is None else (-inner if isinstance(node.op, ast.USub) else inner)
     if isinstance(node, ast.BinOp):
-        left, right = _constant(node.left), _constant(node.right)
+        left, right = _constant(node.left, what), _constant(node.right, what)
         if left is None or right is None:
             return None
         op = {ast.Add: lambda u, v: u + v, ast.Sub: lambda u, v: u - v,
@@ -228,11 +230,11 @@ def _constant(node):
         try:
             value = op(float(left) if isinstance(left, int) else left, right)
         except ZeroDivisionError:
-            raise CheckError("division by zero in a constant") from None
+            raise CheckError(f"{what}: division by zero in a constant") from None
         except OverflowError:
-            raise CheckError("a constant is too large") from None
+            raise CheckError(f"{what}: a constant is too large") from None
         if abs(value) == float("inf"):
-            raise CheckError("a constant is too large")
+            raise CheckError(f"{what}: a constant is too large")
         return value
     return None
 
@@ -251,10 +253,10 @@ def _check_ast(node, what: str, symbols) -> None:
             _check_ast(arg, what, symbols)
         return
     if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Pow):
-        exponent = _constant(node.right)
+        exponent = _constant(node.right, what)
         if exponent is not None and abs(exponent) > MAX_EXPONENT:
             raise CheckError(f"{what}: exponent {exponent:g} is too large (at most {MAX_EXPONENT})")
-    _constant(node)  # raises on overflow or division by zero
+    _constant(node, what)  # raises on overflow or division by zero
     for child in ast.iter_child_nodes(node):
         _check_ast(child, what, symbols)
 
@@ -415,12 +417,16 @@ def _readable(value):
     if value is None or not np.isfinite(value):
         return None
     value = float(f"{float(value):.6g}")
-    return int(value) if value.is_integer() else value
+    return int(value) if value.is_integer() and abs(value) < 1e15 else value
 
 
 def _counterexample(p: _Problem, points: dict, i: int, s, e) -> dict:
+    """The point (only the symbols either side uses, plus z) and both values there."""
+    used = p.to_base(p.student).free_symbols | p.to_base(p.expected).free_symbols | {z}
     point = {}
     for sym, values in points.items():
+        if sym not in used:
+            continue
         point[str(sym)] = _readable(values[i])
         if sym == z:
             for name, expr in p.shown.items():
@@ -462,7 +468,7 @@ def _judge(p: _Problem) -> Verdict:
 
 def _verdict(p: _Problem, status, proof, counterexample, hint) -> Verdict:
     return Verdict(correct=status in ("proved", "numeric"), proof=proof,
-                   counterexample=counterexample, expected=p.expected_text or str(p.expected),
+                   counterexample=counterexample, expected=p.expected_text or sp.sstr(p.expected, order="old"),
                    hint=hint, status=status, subject=p.subject, student=p.student_text,
                    notes=p.notes)
 
@@ -503,7 +509,7 @@ def _kink_mismatch(p: _Problem, points: dict, s_base, e_base):
             yours = "is undefined" if ce["student"] is None else f"gives {ce['student']}"
             hint = f"correct except at the kink z = {_readable(float(b))}: {p.kink_note}; your expression {yours} there"
             fix = _heaviside_fix(p, points, at)
-            return ce, hint + (f"; {fix}" if fix else "")
+            return ce, hint + (f". {fix}" if fix else "")
     return None
 
 
@@ -518,7 +524,7 @@ def _heaviside_fix(p: _Problem, *point_sets) -> str | None:
         fixed = p.student.xreplace({h: sp.Heaviside(h.args[0], h0) for h in steps})
         if all(_mismatch(_values(p.to_base(fixed), pts), _values(expected, pts)) is None
                for pts in point_sets):
-            return f"SymPy's Heaviside(0) is 1/2; write Heaviside(x, {h0}) to take the value {h0} at 0"
+            return f"SymPy's Heaviside(0) is 1/2: write Heaviside(x, {h0}) for the value {h0} at 0"
     return None
 
 
@@ -566,19 +572,21 @@ def _factors(with_nk: bool):
 
 
 def _factor_phrase(c, m, loss: losses.Loss | None) -> str:
+    """Name each slip in  yours = c * m * (spec):  sign, 2 or 1/2, a reduction constant."""
+    squared = loss is not None and loss.name in ("half_sse", "sse", "mse")
     parts = []
     if c < 0:
         parts.append("the sign is flipped" + (" (δ = ∂E/∂z: it is (y - t), not (t - y))" if loss else ""))
     if abs(c) == 2:
         parts.append("it is 2× the correct value, a factor-of-2 slip"
-                     + (" (d/dy (y - t)**2 = 2 (y - t); only half_sse's 1/2 cancels that 2)" if loss else ""))
+                     + (" (d/dy (y - t)**2 = 2 (y - t); only half_sse's 1/2 cancels that 2)" if squared else ""))
     elif abs(c) == sp.Rational(1, 2):
         parts.append("it is half the correct value, a factor-of-1/2 slip"
-                     + (" (sse and mse have no 1/2 to cancel the 2 of d/dy (y - t)**2)" if loss else ""))
+                     + (" (sse and mse have no 1/2 to cancel the 2 of d/dy (y - t)**2)" if squared else ""))
     if m != 1:
         why = f" ({loss.name}'s reduction constant is {loss.scale}: {loss.reduction})" if loss else ""
         if m in (N, K, N * K):
-            parts.append(f"it is missing the factor 1/({m}){why}")
+            parts.append(f"it is missing the factor {1 / m}{why}")
         else:
             parts.append(f"it has an extra factor {m}{why}")
     return "; ".join(parts)
@@ -661,8 +669,9 @@ def _kink_note(name) -> str:
     return "the expected value there is SymPy's derivative of your activation"
 
 
-def _label(name, g) -> str:
-    return f"{name}(z)" if name else str(g)
+def _label(name, activation: str) -> str:
+    """How to name g(z) to the student: sigmoid(z), or their own expression as typed."""
+    return f"{name}(z)" if name else " ".join(activation.split())
 
 
 def check_derivative(activation: str, derivative: str, of: str = "z") -> Verdict:
@@ -692,7 +701,7 @@ def check_derivative(activation: str, derivative: str, of: str = "z") -> Verdict
                   f"Trask nonlin(x, deriv=True) slip, which expects x to be the output already); "
                   f"write {prime_a.subs(a, sp.Symbol(f'{name}(z)'))}"),)
     return _judge(_Problem(
-        subject=f"d/dz {_label(name, g)}", student_text=derivative.strip(), student=student,
+        subject=f"d/dz {_label(name, activation)}", student_text=derivative.strip(), student=student,
         expected=expected, base=(z,), kinks=tuple(sorted(set(kinks) | _kinks_of(student, expected, g))),
         kink_note=note, slips=slips, notes=notes))
 
@@ -743,12 +752,12 @@ def check_delta(loss: str, activation: str, delta: str) -> Verdict:
     kinks = tuple(activations.CATALOG[name].kinks) if name else ()
     kinks = tuple(sorted(set(kinks) | _kinks_of(sub(student), sub(expected), g)))
     return _judge(_Problem(
-        subject=f"output delta dE/dz for loss {loss_.name} with output activation {_label(name, g)}",
+        subject=f"output delta dE/dz for loss {loss_.name} with output activation {_label(name, activation)}",
         student_text=delta.strip(), student=student, expected=expected, base=(z, t, N, K),
-        to_base=sub, substitution=f"y = {_label(name, g)}", shown={"y": g}, kinks=kinks,
+        to_base=sub, substitution=f"y = {_label(name, activation)}", shown={"y": g}, kinks=kinks,
         kink_note=_kink_note(name),
         slips=_delta_slips(loss_, name, g), loss=loss_,
-        notes=(f"(y = {_label(name, g)} is substituted on both sides before comparing)",)))
+        notes=(f"(y stands for {_label(name, activation)}: write either)",)))
 
 
 def _delta_slips(loss: losses.Loss, name, g) -> tuple:
