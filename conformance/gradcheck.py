@@ -26,17 +26,29 @@ error ``eps*|f|/h`` small.
 
 Entry ``T[k, j]`` has truncation error ``O(h_k**(2j+2))``.
 
-**Error estimate** (Ridders).  For ``j >= 1``::
+**Error estimate** (Ridders, made more conservative).  For ``j >= 1``::
 
     e_trunc[k, j] = max(|T[k, j] - T[k, j-1]|, |T[k, j] - T[k-1, j-1]|)
     e_round[k]    = 2 * NOISE_ULPS * eps_f * (|f(x+h_k)| + |f(x-h_k)|) / (2 h_k)
+    e[k, j]       = e_trunc[k, j] + e_round[k]
 
 ``eps_f`` is the machine epsilon of the least precise of ``x`` and ``f(x)``;
 the factor 2 bounds how much the extrapolation weights amplify the rounding of
-the finest level used.  The derivative returned is the entry minimising
-``e_trunc + e_round`` and that sum is its error estimate.  Entries touching a
-non-finite ``f`` value are discarded; if none survives, the whole table is
-redone with steps continuing below the finest one (at most twice).
+the finest level used.  Per level ``k`` the entry with the smallest ``e`` is
+kept (``V_k``, ``E_k``); the level ``k*`` with the smallest ``E_k`` wins and
+its error estimate is ``max(E_k*, |V_k* - V_{k*-1}|, |V_k* - V_{k*+1}|)``: a
+minimum over dozens of noisy candidates is optimistic, and the neighbouring
+levels' best estimates must agree too.
+
+**Adaptive depth.**  An element whose estimate cannot yet be tested at
+``rtol`` (``SAFETY * e > rtol * |D|``) gets further levels ``h_K, h_{K+1}...``
+while finer steps can still help: the rounding term at the finest level is
+below ``e`` and either ``k*`` is one of the two finest levels (the error is
+still falling) or ``e > sqrt(rtol) * |D|`` (the coarse steps do not resolve f,
+e.g. ``sin(1000 x)`` or ``log(x)`` at ``x = 1e-3``).  Steps where ``f`` is
+non-finite (outside its domain) only disqualify the entries built from them;
+an element with no finite entry keeps refining.  At most 30 levels (float64),
+16 (float32).
 
 **Kink test.**  With the one-sided differences
 ``F_k = (f(x+h_k) - f(x)) / h_k`` and ``B_k = (f(x) - f(x-h_k)) / h_k``,
@@ -64,9 +76,15 @@ Defaults: ``rtol = 1e-9`` for float64 (``1e-3`` float32, ``5e-2`` float16);
 ``atol = ATOL_ULPS * eps * scale``, where ``scale`` is the largest
 ``|analytic|`` or ``|numeric|`` of that parameter in full mode and
 ``sum_i |g_i v_i|`` (the rounding bound of ``<g, v>``) in directional mode.
-The atol only absorbs the rounding noise of the analytic gradient itself; a
-relative error of ``1e-8`` in any float64 element whose magnitude is above
-``1e-7`` of its parameter's largest entry is detected.
+The atol only absorbs the rounding noise of the analytic gradient itself.
+For smooth float64 functions ``e`` is around ``1e-13`` of the gradient scale,
+so a relative error of about ``1.1e-9`` in one element is detected.
+
+Limitation: the rounding model ``eps * |f|`` assumes f is computed without
+heavy cancellation.  If f subtracts intermediates ``10**4`` times larger than
+itself, its rounding error can be locally linear in the step (a systematic
+slope no finite difference can tell from the derivative); pass a larger
+``rtol`` for such functions.
 """
 
 from __future__ import annotations
@@ -96,11 +114,11 @@ __all__ = [
 
 SAFETY = 10.0
 """Multiplier on the finite-difference error estimate in the comparison rule."""
-NOISE_ULPS = 2.0
+NOISE_ULPS = 1.0
 """Assumed relative error of one evaluation of ``f``, in units of its eps."""
-KINK_FACTOR = 4.0
+KINK_FACTOR = 2.0
 """A left/right jump must exceed this multiple of its own uncertainty."""
-NOISE_SIGMAS = 0.0
+NOISE_SIGMAS = 2.0
 """Multiple of the probed noise level of f used as its error bound."""
 ATOL_ULPS = 4.0
 """Default atol, in units of eps times the gradient scale."""
@@ -178,16 +196,31 @@ class _FD(NamedTuple):
     side_error: np.ndarray
 
 
-def _ridders(D: np.ndarray, rnd: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def _ridders(D: np.ndarray, rnd: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Best Neville-table entry per column of ``D`` (levels x elements).
 
     NaN rows (non-finite f, or levels not evaluated) only disqualify the
-    entries built from them.  The best entry of each level is found first;
-    the level with the smallest error wins, and its error is raised to its
-    distance from the best entries of the two neighbouring levels.  A minimum
-    over many noisy candidates is optimistic; floating-point noise is
-    deterministic and can look smooth at one level, never at three.
+    entries built from them.  Returns value, error estimate and winning level.
     """
+    vals, errs = _best_per_level(D, rnd)
+    n_lev, m = D.shape
+    cols = np.arange(m)
+    valid = _consistent_with_finer(vals, errs)
+    k = np.argmin(np.where(valid, errs, np.inf), axis=0)
+    best, best_err = vals[k, cols], errs[k, cols]
+    # A minimum over dozens of noisy candidates is optimistic: the best
+    # estimates of the neighbouring levels must agree with the winner too.
+    for nb in (k - 1, k + 1):
+        inside = (nb >= 0) & (nb < n_lev)
+        nbc = np.clip(nb, 0, n_lev - 1)
+        nbv = vals[nbc, cols]
+        usable = inside & np.isfinite(nbv) & valid[nbc, cols]
+        best_err = np.where(usable, np.maximum(best_err, np.abs(best - nbv)), best_err)
+    return best, best_err, k
+
+
+def _best_per_level(D: np.ndarray, rnd: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per finest level k, the table entry ``T[k, j]`` (j >= 1) with the smallest error."""
     n_lev, m = D.shape
     vals, errs = np.full((n_lev, m), np.nan), np.full((n_lev, m), np.inf)
     prev = D
@@ -198,14 +231,23 @@ def _ridders(D: np.ndarray, rnd: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         take = err < errs[j:]
         vals[j:][take], errs[j:][take] = cur[take], err[take]
         prev = cur
-    cols = np.arange(m)
-    k = np.argmin(errs, axis=0)
-    best, best_err = vals[k, cols], errs[k, cols]
-    for nb in (k - 1, k + 1):
-        nbv = vals[np.clip(nb, 0, n_lev - 1), cols]
-        usable = (nb >= 0) & (nb < n_lev) & np.isfinite(nbv)
-        best_err = np.where(usable, np.maximum(best_err, np.abs(best - nbv)), best_err)
-    return best, best_err
+    return vals, errs
+
+
+def _consistent_with_finer(vals: np.ndarray, errs: np.ndarray) -> np.ndarray:
+    """Levels whose estimate agrees with every finer level within both errors.
+
+    A kink or a fast feature at distance d from x pollutes all levels with
+    h > d while looking smooth among them; the finer, more local levels
+    expose it.
+    """
+    n_lev = vals.shape[0]
+    valid = np.isfinite(vals)
+    for k in range(n_lev - 1):
+        fin = vals[k + 1:]
+        agree = (np.abs(vals[k] - fin) <= errs[k] + errs[k + 1:]) | ~np.isfinite(fin)
+        valid[k] &= agree.all(axis=0)
+    return valid
 
 
 def _finest3(a: np.ndarray, depth: np.ndarray) -> np.ndarray:
@@ -214,13 +256,16 @@ def _finest3(a: np.ndarray, depth: np.ndarray) -> np.ndarray:
 
 
 class _Noise(NamedTuple):
-    """Bound on the error of one f value: ``max(NOISE_ULPS*eps*|f|, NOISE_SIGMAS*sigma)``."""
+    """Error bound of one f value: ``max(NOISE_ULPS*eps*|f|, NOISE_SIGMAS*sigma)``."""
 
     eps: float
-    sigma: np.ndarray  # per element, from the probe
+    sigma: np.ndarray  # probed noise level, per element
 
     def __call__(self, fvals: np.ndarray) -> np.ndarray:
         return np.maximum(NOISE_ULPS * self.eps * np.abs(fvals), NOISE_SIGMAS * self.sigma)
+
+    def take(self, idx: np.ndarray) -> _Noise:
+        return _Noise(self.eps, self.sigma[idx])
 
 
 def _probe_projector() -> np.ndarray:
@@ -232,14 +277,14 @@ def _probe_projector() -> np.ndarray:
 _PROBE_RESIDUAL = _probe_projector()
 
 
-def _probe_sigma(evaluate, idx, delta, f0) -> np.ndarray:
+def _probe(evaluate, idx: np.ndarray, delta: np.ndarray, f0: np.ndarray) -> np.ndarray:
     """Noise level of f: residual of a quadratic fitted to f(x + j*delta), j = -3..3.
 
-    ``delta`` is so small that the cubic term is far below rounding, so the
-    residual (4 degrees of freedom) measures only the noise of evaluating f
-    (cancellation inside f, ill-conditioned steps), which ``eps*|f|`` misses.
+    The cubic term at these tiny steps is far below rounding, so the residual
+    (4 degrees of freedom) measures how much f's value jitters, e.g. when f
+    sums terms much larger than itself, which ``eps * |f|`` does not see.
     """
-    rows = [None] * 7
+    rows: list[Any] = [None] * 7
     rows[3] = f0
     for j in (1, 2, 3):
         rows[3 + j], rows[3 - j], _ = evaluate(idx, j * delta)
@@ -249,42 +294,69 @@ def _probe_sigma(evaluate, idx, delta, f0) -> np.ndarray:
     return np.where(np.isfinite(sigma), sigma, 0.0)
 
 
+def _noise_level(evaluate, h0: np.ndarray, pol: _Policy, eps_f: float, f0: np.ndarray) -> _Noise:
+    """Probe at ``h0 * 2**(probe - log2_h0)``; where the residual looks large,
+    probe again 2**10 times closer and keep the smaller: a fast feature of f
+    (truncation) shrinks with the step, rounding jitter does not."""
+    every = np.arange(h0.size)
+    delta = np.ldexp(h0, pol.log2_probe - pol.log2_h0)
+    sigma = _probe(evaluate, every, delta, f0)
+    again = every[sigma > 4 * NOISE_ULPS * eps_f * np.abs(f0)]
+    if again.size:
+        closer = _probe(evaluate, again, np.ldexp(delta[again], -10), f0[again])
+        sigma[again] = np.minimum(sigma[again], closer)
+    return _Noise(eps_f, sigma)
+
+
 def _one_sided(fp, fm, f0, h, noise: _Noise, rtol):
-    """Kink flag, one-sided derivative interval and its uncertainty (3 finest levels)."""
+    """Kink flag, one-sided derivative interval and its uncertainty (3 finest levels).
+
+    Also flags a *suspect*: left and right differ beyond rounding but not
+    consistently across levels, as when a kink lies inside the step range
+    but not at x; finer steps settle it.
+    """
     F, B = (fp - f0) / h, (f0 - fm) / h
     nF, nB = (noise(fp) + noise(f0)) / h, (noise(fm) + noise(f0)) / h
     R, L = 2 * F[1:] - F[:-1], 2 * B[1:] - B[:-1]  # rows: previous, finest
     nR, nL = 2 * nF[1:] + nF[:-1], 2 * nB[1:] + nB[:-1]
     jump, jump_prev = R[1] - L[1], R[0] - L[0]
     unc = np.abs(jump - jump_prev) + nR[1] + nL[1]
-    kink = (np.abs(jump) > KINK_FACTOR * unc) & (
-        np.abs(jump) > rtol * np.maximum(np.abs(R[1]), np.abs(L[1]))
-    )
+    significant = (np.abs(jump) > rtol * np.maximum(np.abs(R[1]), np.abs(L[1]))) & (
+        np.abs(jump) > KINK_FACTOR * (nR[1] + nL[1]))
+    kink = significant & (np.abs(jump) > KINK_FACTOR * unc)
     side_err = np.maximum(np.abs(R[1] - R[0]) + nR[1], np.abs(L[1] - L[0]) + nL[1])
-    return kink, np.fmin(R[1], L[1]), np.fmax(R[1], L[1]), side_err
+    return kink, significant & ~kink, np.fmin(R[1], L[1]), np.fmax(R[1], L[1]), side_err
 
 
 def _analyse(fp, fm, h, depth, f0, noise: _Noise, rtol) -> tuple[_FD, np.ndarray]:
-    """Table, error estimate and kink test; also the rounding term of the finest level."""
+    """Table, error estimate and kink test; also whether finer levels might help.
+
+    They might if the rounding term at the finest level is below the error
+    and either the winning level is among the two finest (the error was still
+    falling), or the error is gross (``> sqrt(rtol) * |value|``: the coarse
+    levels do not resolve f at all, e.g. ``sin(1000 x)``), or a kink is
+    suspected near x.
+    """
     with np.errstate(all="ignore"):
         D = (fp - fm) / (2 * h)
         rnd = (noise(fp) + noise(fm)) / (2 * h)
-        value, error = _ridders(D, rnd)
+        value, error, level = _ridders(D, rnd)
         fine = [_finest3(a, depth) for a in (fp, fm, h)]
-        kink, lower, upper, side_err = _one_sided(*fine[:2], f0, fine[2], noise, rtol)
-        rnd_fine = _finest3(rnd, depth)[-1]
-    return _FD(value, error, kink, lower, upper, side_err), rnd_fine
+        kink, suspect, lower, upper, side_err = _one_sided(*fine[:2], f0, fine[2], noise, rtol)
+        falling = (level >= depth - 2) | (error > np.sqrt(rtol) * np.abs(value)) | suspect
+        helps = ~np.isfinite(value) | (falling & (4.0 * _finest3(rnd, depth)[-1] < error))
+    return _FD(value, error, kink, lower, upper, side_err), helps
 
 
 def _fd_engine(evaluate, f0, h0, pol: _Policy, eps_f, rtol) -> _FD:
     """Richardson tables for all elements; ``evaluate(idx, h)`` returns
     ``(f(+h), f(-h), realised h)`` for the elements ``idx``.
 
-    Every element gets a noise probe and ``pol.n_levels`` levels.  An element
+    Every element gets ``pol.n_levels`` levels.  An element
     whose estimate is not yet good enough to test at ``rtol``
     (``SAFETY * err > rtol * |value|``, or no finite entry because f left its
-    domain) gets further, finer levels while finer steps can still help
-    (rounding term below its error), up to ``pol.max_levels``.
+    domain) gets further, finer levels while they can still help (see
+    ``_analyse``), up to ``pol.max_levels``.
     """
     m = h0.size
     fp, fm, h = (np.full((pol.max_levels, m), np.nan) for _ in range(3))
@@ -296,25 +368,23 @@ def _fd_engine(evaluate, f0, h0, pol: _Policy, eps_f, rtol) -> _FD:
         depth[idx] += 1
 
     every = np.arange(m)
-    sigma = _probe_sigma(evaluate, every, np.ldexp(h0, pol.log2_probe - pol.log2_h0), f0)
-    noise = _Noise(eps_f, sigma)
+    noise = _noise_level(evaluate, h0, pol, eps_f, f0)
     for _ in range(pol.n_levels):
         add_level(every)
-    out, rnd_fine = _analyse(fp, fm, h, depth, f0, noise, rtol)
+    out, helps = _analyse(fp, fm, h, depth, f0, noise, rtol)
     todo = every
     while True:
-        part = _FD(*(v[todo] for v in out))
-        unresolved = ~np.isfinite(part.value) | (SAFETY * part.error > rtol[todo] * np.abs(part.value))
-        helps = ~np.isfinite(part.value) | (4.0 * rnd_fine[todo] < part.error)
-        todo = todo[unresolved & helps & (depth[todo] < pol.max_levels)]
+        value, error = out.value[todo], out.error[todo]
+        unresolved = ~np.isfinite(value) | (SAFETY * error > rtol[todo] * np.abs(value))
+        todo = todo[unresolved & helps[todo] & (depth[todo] < pol.max_levels)]
         if todo.size == 0:
             return out
         add_level(todo)
-        sub, sub_rnd = _analyse(fp[:, todo], fm[:, todo], h[:, todo], depth[todo], f0[todo],
-                                _Noise(eps_f, sigma[todo]), rtol[todo])
+        sub, sub_helps = _analyse(fp[:, todo], fm[:, todo], h[:, todo], depth[todo], f0[todo],
+                                  noise.take(todo), rtol[todo])
         for dst, src in zip(out, sub):
             dst[todo] = src
-        rnd_fine[todo] = sub_rnd
+        helps[todo] = sub_helps
 
 
 # ------------------------------------------------------- calling the user
@@ -551,7 +621,8 @@ class GradcheckResult:
     n_evaluations: int
     n_nonfinite_evaluations: int
     rtol: dict[str, float]
-    atol: dict[str, float]
+    atol: dict[str, Any]
+    one_sided: dict[str, tuple[np.ndarray, np.ndarray]]
     safety: float = SAFETY
     directions: np.ndarray | None = None
     direction_components: list[list[tuple[str, float]]] = field(default_factory=list)
@@ -561,6 +632,8 @@ class GradcheckResult:
         """(key, index) of the element closest to (or furthest beyond) its tolerance."""
         def ratio(name: str) -> float:
             i = self.worst_index[name]
+            if not np.isfinite(self.numeric[name][i]):
+                return -1.0  # only if all are non-finite; reported separately
             return _ratio(self.abs_err[name][i], self.tolerance[name][i])
         name = max(self.names, key=ratio)
         return name, self.worst_index[name]
@@ -590,18 +663,25 @@ class GradcheckResult:
 
     def _worst_sentence(self) -> str:
         name, i = self.worst
-        a, n = self.analytic[name][i], self.numeric[name][i]
+        a, n, e = self.analytic[name][i], self.numeric[name][i], self.err_estimate[name][i]
         d, r, tol = self.abs_err[name][i], self.rel_err[name][i], self.tolerance[name][i]
-        e = self.err_estimate[name][i]
-        digits = _digits(r)
+        where, digits = self.label(name, i), _digits(r)
         what = "worst" if not self.ok else "closest to failing"
-        where = self.label(name, i)
+        if not np.isfinite(n):
+            return f"the {what} is {where}: analytic {a:.8g}, but no numeric derivative exists there."
         if i in self.kinks[name]:
-            what += " (a kink: compared with the one-sided derivative interval)"
-        s = (f"the {what} is {where}: analytic {a:.{digits}g} vs numeric {n:.{digits}g}, "
-             f"abs error {d:.3e}, rel error {r:.3e}, tolerance {tol:.3e} "
-             f"(atol {self.atol[name]:.2e} + rtol {self.rtol[name]:.1e} * max(|analytic|, |numeric|) "
-             f"+ {self.safety:g} * FD error estimate {e:.3e}).")
+            lo, hi = (v[i] for v in self.one_sided[name])
+            head = (f"the {what} is {where}, a kink: analytic {a:.{digits}g} vs one-sided derivatives "
+                    f"[{lo:.{digits}g}, {hi:.{digits}g}], distance {d:.3e}")
+            err_name, scale_name = "one-sided error estimate", "|one-sided|"
+        else:
+            head = (f"the {what} is {where}: analytic {a:.{digits}g} vs numeric {n:.{digits}g}, "
+                    f"abs error {d:.3e}")
+            err_name, scale_name = "FD error estimate", "|numeric|"
+        atol = self.atol[name][i] if np.ndim(self.atol[name]) else self.atol[name]
+        s = (f"{head}, rel error {r:.3e}, tolerance {tol:.3e} (atol {atol:.2e} + rtol "
+             f"{self.rtol[name]:.1e} * max(|analytic|, {scale_name}) + {self.safety:g} * {err_name} "
+             f"{e:.3e}).")
         if self.mode == "directional":
             comps = ", ".join(f"{lab} ({val:+.3f})" for lab, val in self.direction_components[i[0]])
             s += (" A directional check compares <grad, v> with d/ds f(x + s v) and cannot name a "
@@ -738,34 +818,38 @@ def gradcheck(
     return result
 
 
-def _check_full(fs, params, grads, f0, eps_f, rtol, atol) -> GradcheckResult:
-    fd = _numeric_full(fs, params, f0, eps_f, params.arrays, rtol)
-    per = {k: [] for k in ("an", "nu", "ae", "re", "tol", "err", "worst", "kink", "fail", "nan", "rt", "at")}
-    for p, (a, arr) in enumerate(zip(grads, params.arrays)):
-        sl = slice(params.offsets[p], params.offsets[p + 1])
-        part = _FD(*(np.asarray(v[sl]).reshape(a.shape) for v in fd))
-        pol = _policy(arr.dtype)
-        rt = pol.rtol if rtol is None else float(rtol)
-        scale = max(np.max(np.abs(a), initial=0.0), np.nanmax(np.abs(part.value), initial=0.0))
-        at = _default_atol(_eps(arr.dtype), scale) if atol is None else float(atol)
-        cmp = _compare(a, part, rt, at)
-        finite = np.isfinite(part.value)
-        for key, val in (("an", a), ("nu", part.value), ("ae", cmp.abs_err), ("re", cmp.rel_err),
-                         ("tol", cmp.tolerance), ("err", part.error), ("worst", _worst(cmp, finite)),
-                         ("kink", _indices(part.kink)), ("fail", _indices(~cmp.ok & finite)),
-                         ("nan", _indices(~finite)), ("rt", rt), ("at", at)):
-            per[key].append(val)
-    return _result("full", params.names, per, fs, ok=all(not f for f in per["fail"] + per["nan"]))
+def _summary(a: np.ndarray, fd: _FD, rt: float, at: Any) -> dict[str, Any]:
+    """Comparison of one parameter (or of all directions), keyed like ``_result``."""
+    cmp = _compare(a, fd, rt, at)
+    finite = np.isfinite(fd.value)
+    return {"an": a, "nu": fd.value, "ae": cmp.abs_err, "re": cmp.rel_err, "tol": cmp.tolerance,
+            "err": np.where(fd.kink, fd.side_error, fd.error), "worst": _worst(cmp, finite),
+            "kink": _indices(fd.kink), "fail": _indices(~cmp.ok & finite),
+            "nan": _indices(~finite), "rt": rt, "at": at, "one": (fd.lower, fd.upper)}
 
 
-def _result(mode, names, per, fs, ok, **extra) -> GradcheckResult:
-    d = lambda key: dict(zip(names, per[key]))  # noqa: E731
+def _result(mode: str, names: list[str], parts: list[dict], fs: _ScalarF, **extra) -> GradcheckResult:
+    d = lambda key: {n: p[key] for n, p in zip(names, parts)}  # noqa: E731
+    ok = not any(p["fail"] or p["nan"] for p in parts)
     return GradcheckResult(
         ok=ok, mode=mode, names=list(names), worst_index=d("worst"), analytic=d("an"),
         numeric=d("nu"), abs_err=d("ae"), rel_err=d("re"), tolerance=d("tol"),
         err_estimate=d("err"), kinks=d("kink"), failures=d("fail"), nonfinite=d("nan"),
         n_evaluations=fs.calls + 1, n_nonfinite_evaluations=fs.nonfinite, rtol=d("rt"),
-        atol=d("at"), **extra)
+        atol=d("at"), one_sided=d("one"), **extra)
+
+
+def _check_full(fs, params, grads, f0, eps_f, rtol, atol) -> GradcheckResult:
+    fd = _numeric_full(fs, params, f0, eps_f, params.arrays, rtol)
+    parts = []
+    for p, (a, arr) in enumerate(zip(grads, params.arrays)):
+        sl = slice(params.offsets[p], params.offsets[p + 1])
+        part = _FD(*(v[sl].reshape(a.shape) for v in fd))
+        rt = _policy(arr.dtype).rtol if rtol is None else float(rtol)
+        scale = max(np.max(np.abs(a), initial=0.0), np.nanmax(np.abs(part.value), initial=0.0))
+        at = _default_atol(_eps(arr.dtype), scale) if atol is None else float(atol)
+        parts.append(_summary(a, part, rt, at))
+    return _result("full", params.names, parts, fs)
 
 
 def _numeric_full(fs, params, f0, eps_f, arrays, rtol) -> _FD:
@@ -789,21 +873,15 @@ def _check_directional(fs, params, grads, f0, eps_f, rtol, atol, n_dir, seed) ->
     pol = _policy_for_eps(eps_f)
     worst_dtype = max((a.dtype for a in params.arrays), key=_eps)
     rt = _policy(worst_dtype).rtol if rtol is None else float(rtol)
+    # One step scale for all components: v mixes every parameter.
     x_max = max(float(np.max(np.abs(a), initial=0.0)) for a in params.arrays)
     h0 = np.full(n_dir, _base_step(np.array([x_max]), pol.log2_h0)[0])
     evaluate = _directional_evaluator(fs, params, V, g_flat)
     fd = _fd_engine(evaluate, np.full(n_dir, f0), h0, pol, eps_f, np.full(n_dir, rt))
-    a = V @ g_flat
     at = _default_atol(_eps(worst_dtype), np.abs(V) @ np.abs(g_flat)) if atol is None else float(atol)
-    cmp = _compare(a, fd, rt, at)
-    finite = np.isfinite(fd.value)
-    per = {"an": [a], "nu": [fd.value], "ae": [cmp.abs_err], "re": [cmp.rel_err],
-           "tol": [cmp.tolerance], "err": [fd.error], "worst": [_worst(cmp, finite)],
-           "kink": [_indices(fd.kink)], "fail": [_indices(~cmp.ok & finite)],
-           "nan": [_indices(~finite)], "rt": [rt], "at": [float(np.max(at))]}
     comps = [[(params.flat_label(int(j)), float(v[j])) for j in np.argsort(-np.abs(v))[:3]] for v in V]
-    ok = not per["fail"][0] and not per["nan"][0]
-    return _result("directional", ["directions"], per, fs, ok, directions=V, direction_components=comps)
+    return _result("directional", ["directions"], [_summary(V @ g_flat, fd, rt, at)], fs,
+                   directions=V, direction_components=comps)
 
 
 class NumericGradient(NamedTuple):
@@ -850,7 +928,12 @@ def elementwise_derivative(f: Callable[[np.ndarray], Any], z: Any) -> Elementwis
     """
     z = _as_float_array(z, "z")
     call = _elementwise_caller(f, z)
-    f0 = call(z)
+    try:
+        f0 = call(z, strict=True)
+    except (ArithmeticError, ValueError) as exc:
+        if isinstance(exc, GradcheckInputError):
+            raise
+        raise GradcheckInputError(f"f(z) raised {type(exc).__name__} at the unperturbed z: {exc}") from exc
     if not np.all(np.isfinite(f0)):
         raise GradcheckInputError("f(z) is non-finite at the unperturbed z")
     eps_f = max(_eps(z.dtype), call.out_eps)
@@ -872,12 +955,14 @@ def elementwise_derivative(f: Callable[[np.ndarray], Any], z: Any) -> Elementwis
 def _elementwise_caller(f, z: np.ndarray):
     """f wrapped to check its output shape and return float64; remembers f's eps."""
 
-    def call(arg: np.ndarray) -> np.ndarray:
+    def call(arg: np.ndarray, strict: bool = False) -> np.ndarray:
         try:
             with np.errstate(all="ignore"):
                 out = np.asarray(f(arg))
         except (ArithmeticError, ValueError):
-            return np.full(z.shape, np.nan)
+            if strict:
+                raise
+            return np.full(z.shape, np.nan)  # stepped outside f's domain
         if out.shape != z.shape or out.dtype.kind not in "fiu":
             raise GradcheckInputError(
                 f"f must be elementwise: f(z) returned {_describe(out)} for z of shape {z.shape}")

@@ -1,0 +1,174 @@
+"""The implementation under test, seen in the spec's own conventions.
+
+Every check compares in one frame: row layout, delta = +dE/dz, g' taking z. This
+adapter translates each call into the implementation's declared conventions and the
+answer back:
+
+* LAYOUT = "column": arrays are transposed on the way in and out, W is (n_out, n_in),
+  b is (n_out, 1);
+* SIGN = -1: every backward quantity it returns is multiplied by -1 (and a delta it
+  receives, delta_next, is handed over as -delta_next);
+* PRIME_OF = "a": ``<act>_prime`` receives the spec's g(z) rather than z.
+
+A call that raises, or returns something that is not a float array of the expected
+shape, becomes an :class:`ImplementationError` whose message is one line.
+"""
+from __future__ import annotations
+
+import traceback
+from pathlib import Path
+
+import numpy as np
+
+from spec import numeric
+
+from .loader import Loaded
+
+
+class ImplementationError(AssertionError):
+    """The implementation raised, or returned something unusable."""
+
+
+def _where(exc: BaseException) -> str:
+    frames = traceback.extract_tb(exc.__traceback__)
+    return f" ({Path(frames[-1].filename).name}, line {frames[-1].lineno})" if frames else ""
+
+
+class Implementation:
+    """Calls into a loaded implementation, in canonical conventions."""
+
+    def __init__(self, loaded: Loaded):
+        self.loaded = loaded
+        self.ns = loaded.namespace
+        self.layout = loaded.conventions["LAYOUT"]
+        self.sign = loaded.conventions["SIGN"]
+        self.prime_of = loaded.conventions["PRIME_OF"]
+        self.column = self.layout == "column"
+
+    # ------------------------------------------------------------ plumbing
+
+    def provides(self, name: str) -> bool:
+        return self.loaded.provides(name)
+
+    def call(self, name: str, *args):
+        """ns.name(*args), with any exception turned into a one-line failure."""
+        func = getattr(self.ns, name)
+        try:
+            with np.errstate(all="ignore"):
+                return func(*args)
+        except Exception as exc:  # noqa: BLE001 - the implementation may raise anything
+            message = " ".join(str(exc).split())
+            raise ImplementationError(
+                f"{name} raised {type(exc).__name__}: {message}{_where(exc)}") from None
+
+    def array(self, out, name: str, shape=None, allow_none=False):
+        """out as a float ndarray of ``shape`` (canonical orientation already applied)."""
+        if out is None and allow_none:
+            return None
+        if isinstance(out, np.ndarray) and out.dtype.kind in "fiu" and type(out) is np.ndarray:
+            arr = out
+        else:
+            try:
+                arr = np.asarray(out)
+            except Exception:  # noqa: BLE001
+                raise ImplementationError(f"{name} returned {type(out).__name__}, not an array") from None
+            if arr.dtype.kind not in "fiu":
+                raise ImplementationError(f"{name} returned an array of dtype {arr.dtype}, not floats")
+        if arr.dtype.kind != "f":
+            arr = arr.astype(np.float64)
+        if shape is not None and arr.shape != tuple(shape):
+            hint = ""
+            if arr.shape == tuple(reversed(tuple(shape))) and len(shape) == 2:
+                other = "column" if self.layout == "row" else "row"
+                hint = f"; if your arrays are the other way round, declare LAYOUT = {other!r}"
+            raise ImplementationError(f"{name} returned shape {arr.shape}, expected {tuple(shape)}{hint}")
+        return arr
+
+    def _in(self, x):
+        """Canonical (row) array -> the implementation's layout."""
+        return x.T if self.column and np.ndim(x) == 2 else x
+
+    def _out(self, x):
+        return x.T if self.column and np.ndim(x) == 2 else x
+
+    def _params_in(self, params):
+        if not self.column:
+            return [(W.copy(), None if b is None else b.copy()) for W, b in params]
+        return [(W.T.copy(), None if b is None else b.reshape(-1, 1).copy()) for W, b in params]
+
+    def _params_out(self, out, params, name, scale=1):
+        """The implementation's [(W, b)] back in canonical form, checked against params' shapes."""
+        if not isinstance(out, (list, tuple)) or len(out) != len(params):
+            raise ImplementationError(
+                f"{name} returned {type(out).__name__} of length {len(out) if hasattr(out, '__len__') else '?'}, "
+                f"expected a list of {len(params)} (W, b) pairs")
+        result = []
+        for i, (pair, (W, b)) in enumerate(zip(out, params)):
+            if not isinstance(pair, (list, tuple)) or len(pair) != 2:
+                raise ImplementationError(f"{name}[{i}] is not a (W, b) pair")
+            dW, db = pair
+            dW = self.array(self._out(np.asarray(dW)) if dW is not None else dW, f"{name}[{i}] W", W.shape)
+            if b is None:
+                if db is not None:
+                    raise ImplementationError(f"{name}[{i}] has a bias entry where the layer has no bias")
+                result.append((scale * dW, None))
+                continue
+            db = self.array(None if db is None else np.asarray(db).reshape(-1), f"{name}[{i}] b", b.shape)
+            result.append((scale * dW, scale * db))
+        return result
+
+    # ------------------------------------------------------------ the interface
+
+    def activation(self, name, z):
+        """g(z)."""
+        if name == "softmax":
+            return self._out(self.array(self.call("softmax", self._in(z)), "softmax", self._in(z).shape))
+        return self.array(self.call(name, z), name, np.shape(z))
+
+    def activation_prime(self, name, z):
+        """g'(z), whatever the implementation's prime takes."""
+        arg = numeric.activation(name)(z) if self.prime_of == "a" else z
+        return self.array(self.call(f"{name}_prime", arg), f"{name}_prime", np.shape(z))
+
+    def loss(self, name, y, t):
+        out = self.call(name, self._in(y), self._in(t))
+        arr = self.array(out, name)
+        if arr.size != 1:
+            raise ImplementationError(f"{name} returned shape {arr.shape}, expected a scalar")
+        return float(arr.reshape(()))
+
+    def loss_prime(self, name, y, t):
+        out = self.call(f"{name}_prime", self._in(y), self._in(t))
+        return self.sign * self._out(self.array(out, f"{name}_prime", self._in(y).shape))
+
+    def output_delta(self, y, t, z, activation, loss):
+        out = self.call("output_delta", self._in(y), self._in(t), self._in(z), activation, loss)
+        return self.sign * self._out(self.array(out, "output_delta", self._in(y).shape))
+
+    def hidden_delta(self, delta_next, W_next, z, a, activation):
+        W = W_next.T if self.column else W_next
+        out = self.call("hidden_delta", self._in(self.sign * delta_next), W.copy(), self._in(z), self._in(a), activation)
+        return self.sign * self._out(self.array(out, "hidden_delta", self._in(z).shape))
+
+    def forward(self, params, X, activations):
+        n_out = params[-1][0].shape[1]
+        shape = (n_out, X.shape[0]) if self.column else (X.shape[0], n_out)
+        out = self.call("forward", self._params_in(params), self._in(X), list(activations))
+        return self._out(self.array(out, "forward", shape))
+
+    def gradients(self, params, X, T, activations, loss):
+        out = self.call("gradients", self._params_in(params), self._in(X), self._in(T), list(activations), loss)
+        return self._params_out(out, params, "gradients", scale=self.sign)
+
+    def train_step(self, params, X, T, lr, activations, loss):
+        out = self.call("train_step", self._params_in(params), self._in(X), self._in(T), lr, list(activations), loss)
+        return self._params_out(out, params, "train_step")
+
+    def train(self, X, T, hidden, activations, loss, lr, epochs, seed):
+        out = self.call("train", self._in(X), self._in(T), list(hidden), list(activations), loss, lr, epochs, seed)
+        sizes = [X.shape[1], *hidden, T.shape[1]]
+        template = [(np.empty((i, o)), np.empty(o)) for i, o in zip(sizes, sizes[1:])]
+        if isinstance(out, (list, tuple)):
+            template = [(W, None if (isinstance(p, (list, tuple)) and len(p) == 2 and p[1] is None) else b)
+                        for (W, b), p in zip(template, out)] + template[len(out):]
+        return self._params_out(out, template, "train")

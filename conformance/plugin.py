@@ -1,0 +1,158 @@
+"""The pytest plugin (entry point ``pytest11: deltaspec``): options, the ``impl`` fixture,
+the header and the summary of a conformance run.
+
+It stays silent in runs that do not touch the conformance suite: it only loads an
+implementation when the run collects ``conformance`` or names one with ``--impl`` /
+``DELTASPEC_IMPL``.
+"""
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+PROFILES = {"quick": 8, "thorough": 100}
+_HERE = Path(__file__).resolve().parent
+_STATE = pytest.StashKey[dict]()
+
+
+def pytest_addoption(parser):
+    group = parser.getgroup("deltaspec", "deltaspec conformance suite")
+    group.addoption("--impl", default=None, metavar="IMPL",
+                    help="implementation under test: module, path/to/file.py, module:attribute, or an "
+                         "entry point in group deltaspec.impl (default: the bundled reference)")
+    group.addoption("--conformance-profile", default="quick", choices=sorted(PROFILES),
+                    help="hypothesis profile: quick (default) or thorough; both derandomized")
+    group.addoption("--conformance-json", default=None, metavar="PATH",
+                    help="also write every check's outcome and diagnosis code to PATH as JSON")
+    parser.addini("deltaspec_impl", "implementation under test (like --impl)", default="")
+
+
+def _active(config) -> bool:
+    if config.getoption("--impl") or os.environ.get("DELTASPEC_IMPL"):
+        return True
+    for arg in config.args:
+        head = arg.split("::")[0]
+        if head == "conformance" or Path(head).resolve().is_relative_to(_HERE) or head.startswith("conformance."):
+            return True
+    return False
+
+
+def _pin_blas() -> str:
+    """One BLAS thread: tiny matrix products are many times slower when a 2-core machine
+    shares them between threads (see benchmarks/bench_conformance.py)."""
+    try:
+        from threadpoolctl import threadpool_limits
+    except ImportError:
+        pass
+    else:
+        threadpool_limits(1)
+        return "threadpoolctl"
+    import ctypes
+    import numpy as np
+
+    libs = Path(np.__file__).resolve().parent.parent.glob("numpy.libs/*openblas*.so*")
+    for lib in libs:
+        handle = ctypes.CDLL(str(lib))
+        for symbol in ("scipy_openblas_set_num_threads64_", "openblas_set_num_threads64_",
+                       "openblas_set_num_threads"):
+            if hasattr(handle, symbol):
+                getattr(handle, symbol)(1)
+                return f"OpenBLAS ({lib.name})"
+    return "not pinned (unknown BLAS)"
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "capability(name): the interface capability a check judges")
+    state = {"active": _active(config), "loaded": None, "error": None, "outcomes": {}, "records": []}
+    config.stash[_STATE] = state
+    if not state["active"]:
+        return
+    from hypothesis import HealthCheck, settings
+
+    from . import loader
+
+    examples = PROFILES[config.getoption("--conformance-profile")]
+    seeded = config.getoption("--hypothesis-seed", None) is not None
+    settings.register_profile("deltaspec-conformance", max_examples=examples, derandomize=not seeded,
+                              deadline=None, database=None,
+                              suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much,
+                                                     HealthCheck.data_too_large])
+    settings.load_profile("deltaspec-conformance")
+    state["blas"] = _pin_blas()
+    what, route = loader.choose(config.getoption("--impl"), os.environ.get("DELTASPEC_IMPL"),
+                                config.getini("deltaspec_impl"))
+    try:
+        state["loaded"] = loader.load(what, route)
+    except loader.LoadError as exc:
+        raise pytest.UsageError(f"deltaspec: {exc}") from None
+
+
+def pytest_report_header(config):
+    state = config.stash.get(_STATE, {})
+    loaded = state.get("loaded")
+    if not loaded:
+        return None
+    conv = loaded.conventions
+    sign = "+1" if conv["SIGN"] == 1 else "-1"
+    return [
+        f"deltaspec implementation: {loaded.requested} (via {loaded.route})",
+        f"deltaspec loaded from: {loaded.origin}",
+        f"deltaspec conventions: LAYOUT={conv['LAYOUT']!r} SIGN={sign} PRIME_OF={conv['PRIME_OF']!r}",
+        f"deltaspec profile: {config.getoption('--conformance-profile')} "
+        f"({PROFILES[config.getoption('--conformance-profile')]} examples per property, "
+        f"{'seeded' if config.getoption('--hypothesis-seed', None) is not None else 'derandomized'}); "
+        f"BLAS threads: {state.get('blas')}",
+    ]
+
+
+@pytest.fixture(scope="session")
+def impl(request):
+    """The implementation under test, adapted to the spec's conventions."""
+    from .adapter import Implementation
+
+    loaded = request.config.stash[_STATE].get("loaded")
+    if loaded is None:
+        pytest.skip("the conformance suite needs an implementation (--impl)")
+    return Implementation(loaded)
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    outcome = yield
+    report = outcome.get_result()
+    state = item.config.stash.get(_STATE, {})
+    if not state.get("active") or report.when != "call" and not (report.when == "setup" and report.skipped):
+        return
+    marker = item.get_closest_marker("capability")
+    capability = marker.args[0] if marker else item.originalname
+    code = getattr(call.excinfo.value, "code", None) if call.excinfo is not None else None
+    state["records"].append({"test": item.nodeid, "capability": capability, "outcome": report.outcome,
+                             "diagnosis": code,
+                             "message": str(call.excinfo.value).split("\n")[0] if call.excinfo else ""})
+
+
+def pytest_terminal_summary(terminalreporter, config):
+    state = config.stash.get(_STATE, {})
+    loaded = state.get("loaded")
+    if not loaded:
+        return
+    from .loader import capabilities
+
+    provided = loaded.provided_capabilities()
+    total = capabilities()
+    write = terminalreporter.write_line
+    terminalreporter.section("deltaspec conformance")
+    write(f"{len(provided)} of {len(total)} capabilities provided by {loaded.requested}")
+    missing = [c for c in total if c not in provided]
+    if missing:
+        write("not provided: " + ", ".join(missing))
+    failed = sorted({r["capability"] for r in state["records"] if r["outcome"] == "failed"})
+    if failed:
+        write("failing capabilities: " + ", ".join(failed))
+    path = config.getoption("--conformance-json")
+    if path:
+        Path(path).write_text(json.dumps({"implementation": loaded.requested, "provided": provided,
+                                          "records": state["records"]}, indent=1))

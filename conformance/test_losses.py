@@ -1,0 +1,67 @@
+"""Losses and their derivatives: values and dE/dy against the spec and against finite
+differences of the implementation's own loss."""
+import numpy as np
+import pytest
+from hypothesis import given, strategies as st
+
+from spec import numeric
+
+from . import diagnose, report
+from .checks import require
+from .gradcheck import numeric_gradient
+from .strategies import outputs, targets
+
+LOSSES = numeric.LOSSES
+
+
+@st.composite
+def problems(draw, loss):
+    shape = (draw(st.integers(1, 6)), draw(st.integers(2 if loss == "cross_entropy" else 1, 4)))
+    return draw(outputs(loss, shape)), draw(targets(loss, shape))
+
+
+def _where(y, t):
+    return f"{report.describe_array('y', y)}, {report.describe_array('t', t)}"
+
+
+@pytest.mark.parametrize("name", LOSSES)
+@given(data=st.data())
+def test_loss_value(impl, name, data):
+    require(impl, name)
+    y, t = data.draw(problems(name))
+    got = impl.loss(name, y, t)
+    report.check(np.array(got), np.array(numeric.loss(name)(y, t)), f"{name}(y, t)", _where(y, t))
+
+
+@pytest.mark.parametrize("name", LOSSES)
+@given(data=st.data())
+def test_loss_prime_matches_spec(impl, name, data):
+    require(impl, f"{name}_prime")
+    y, t = data.draw(problems(name))
+    got = impl.loss_prime(name, y, t)
+    report.check(got, numeric.loss_prime(name)(y, t), f"{name}_prime = dE/dy", _where(y, t),
+                 diagnose.loss_prime(name, y, t))
+
+
+@pytest.mark.parametrize("name", LOSSES)
+@given(data=st.data())
+def test_loss_prime_matches_finite_differences(impl, name, data):
+    """dE/dy against the implementation's own loss: tells a consistent non-spec loss
+    convention (e.g. a mean where the spec sums) apart from a broken derivative."""
+    require(impl, name, f"{name}_prime")
+    y, t = data.draw(problems(name))
+    fd = numeric_gradient(lambda v: impl.loss(name, v, t), y)
+    got = impl.loss_prime(name, y, t)
+    report.check_fd(got, fd.value, fd.error, f"{name}_prime against finite differences of your {name}",
+                    _where(y, t), diagnose.loss_prime(name, y, t))
+
+
+@pytest.mark.parametrize("name", LOSSES)
+def test_loss_inputs_not_mutated(impl, name):
+    require(impl, name)
+    y, t = np.array([[0.2, 0.7], [0.6, 0.1]]), np.array([[0.0, 1.0], [1.0, 0.0]])
+    y0, t0 = y.copy(), t.copy()
+    impl.loss(name, y, t)
+    if impl.provides(f"{name}_prime"):
+        impl.loss_prime(name, y, t)
+    assert np.array_equal(y, y0) and np.array_equal(t, t0), f"{name} modified its inputs in place"
