@@ -6,7 +6,7 @@ from .checks import require
 
 X = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
 T = np.array([[0.0], [1.0], [1.0], [0.0]])
-SETUP = dict(hidden=[4], activations=["tanh", "sigmoid"], loss="bce", lr=0.5, epochs=2000)
+SETUP = dict(hidden=[4], activations=["tanh", "sigmoid"], loss="bce", lr=1.0, epochs=500)
 
 
 @pytest.mark.parametrize("seed", [0, 1, 2])
