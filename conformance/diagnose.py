@@ -73,6 +73,11 @@ def _scaled(value, n: int, k: int, sign_text: str):
                              "takes the mean", _mul(value, n)),
                      Mistake("factor_1_over_n", f"off by a factor 1/N = 1/{n}: averaged over the batch where "
                              "the loss sums", _mul(value, 1.0 / n))]
+    if n > 1 and k > 1:
+        mistakes += [Mistake("factor_nk", f"off by a factor N*K = {n * k}: summed over all elements where the "
+                             "loss takes the mean over them (a missing 1/(N K))", _mul(value, n * k)),
+                     Mistake("factor_1_over_nk", f"off by a factor 1/(N*K) = 1/{n * k}: averaged over all "
+                             "elements where the loss sums", _mul(value, 1.0 / (n * k)))]
     if k > 1:
         mistakes += [Mistake("factor_k", f"off by a factor K = {k}: the mean over all N*K elements was taken "
                              "over the N samples only", _mul(value, k)),

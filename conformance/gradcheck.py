@@ -150,7 +150,7 @@ class _Policy:
 
 _POLICIES = {
     16: _Policy(rtol=5e-2, log2_h0=0, n_levels=5, max_levels=10, log2_probe=-4),
-    32: _Policy(rtol=1e-3, log2_h0=-1, n_levels=7, max_levels=16, log2_probe=-9),
+    32: _Policy(rtol=1e-3, log2_h0=-4, n_levels=6, max_levels=16, log2_probe=-9),
     64: _Policy(rtol=1e-9, log2_h0=-2, n_levels=10, max_levels=30, log2_probe=-21),
 }
 

@@ -119,19 +119,46 @@ def impl(request):
     return Implementation(loaded)
 
 
+def capability_of(item) -> str:
+    """The interface capability a check judges, from its capability marker and parameters."""
+    marker = item.get_closest_marker("capability")
+    if marker is None:
+        return item.originalname
+    params = getattr(getattr(item, "callspec", None), "params", {})
+    try:
+        return marker.args[0].format(**params)
+    except (KeyError, IndexError):
+        return marker.args[0]
+
+
+def _paragraph(exc: BaseException) -> str:
+    """The failure as one paragraph: the check's own message, without pytest's source
+    listing, assertion introspection or hypothesis' notes."""
+    text = str(exc).split("\nassert ")[0].strip()
+    return " ".join(text.split()) or type(exc).__name__
+
+
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_makereport(item, call):
     outcome = yield
     report = outcome.get_result()
     state = item.config.stash.get(_STATE, {})
-    if not state.get("active") or report.when != "call" and not (report.when == "setup" and report.skipped):
+    if not state.get("active") or item.get_closest_marker("capability") is None:
         return
-    marker = item.get_closest_marker("capability")
-    capability = marker.args[0] if marker else item.originalname
-    code = getattr(call.excinfo.value, "code", None) if call.excinfo is not None else None
-    state["records"].append({"test": item.nodeid, "capability": capability, "outcome": report.outcome,
-                             "diagnosis": code,
-                             "message": str(call.excinfo.value).split("\n")[0] if call.excinfo else ""})
+    if report.when == "call" or (report.when == "setup" and report.skipped):
+        capability = capability_of(item)
+        message = ""
+        code = None
+        if call.excinfo is not None:
+            exc = call.excinfo.value
+            code = getattr(exc, "code", None)
+            if report.failed and isinstance(exc, AssertionError):
+                message = _paragraph(exc)
+                report.longrepr = f"[{capability}] {message}"
+            elif report.failed:
+                message = _paragraph(exc)
+        state["records"].append({"test": item.nodeid, "capability": capability, "outcome": report.outcome,
+                                 "diagnosis": code, "message": message})
 
 
 def pytest_terminal_summary(terminalreporter, config):

@@ -82,9 +82,9 @@ def _index(idx) -> str:
     return "[" + ", ".join(str(int(i)) for i in idx) + "]" if idx else ""
 
 
-def paragraph(what: str, where: str, mismatch: Mismatch, found=None) -> str:
+def paragraph(what: str, where: str, mismatch: Mismatch, found=None, against: str = "the spec") -> str:
     """One readable paragraph: what, on which input, expected vs got, diagnosis."""
-    text = (f"{what} on {where}: {mismatch.count} of {mismatch.size} elements differ from the spec; "
+    text = (f"{what} on {where}: {mismatch.count} of {mismatch.size} elements differ from {against}; "
             f"worst at {mismatch.label}{_index(mismatch.index)}: expected {mismatch.expected:.10g}, "
             f"got {mismatch.got:.10g} (abs error {mismatch.abs_err:.3g}, rel error {mismatch.rel_err:.3g}, "
             f"tolerance {mismatch.tolerance:.3g}).")
@@ -95,19 +95,37 @@ def paragraph(what: str, where: str, mismatch: Mismatch, found=None) -> str:
     return text
 
 
-def check(got, expected, what: str, where: str, mistakes=(), label: str = "") -> None:
-    """Raise a ConformanceFailure with a diagnosis when got differs from expected."""
+def diagnose_with_probe(got, expected, mistakes, probe=None):
+    """The diagnosis, preferring the probe's generic input where the failure reproduces:
+    a shrunk example (N = 1, K = 2) cannot tell a factor 2 from a missing 1/(N K)."""
+    if probe is not None:
+        try:
+            p_got, p_expected, p_mistakes = probe()
+        except AssertionError:
+            p_got = None
+        if p_got is not None and compare(p_got, p_expected) is not None:
+            found = diagnosis.diagnose(p_got, p_expected, p_mistakes)
+            if found is not None:
+                return found
+    return diagnosis.diagnose(got, expected, mistakes)
+
+
+def check(got, expected, what: str, where: str, mistakes=(), label: str = "", probe=None) -> None:
+    """Raise a ConformanceFailure with a diagnosis when got differs from expected.
+
+    ``probe`` is a zero-argument function returning (got, expected, mistakes) for the
+    same function on a generic input (see ``conformance.probes``)."""
     mismatch = compare(got, expected, label)
     if mismatch is None:
         return
-    found = diagnosis.diagnose(got, expected, mistakes)
+    found = diagnose_with_probe(got, expected, mistakes, probe)
     raise ConformanceFailure(paragraph(what, where, mismatch, found), found.code if found else None)
 
 
 FD_RTOL = 1e-7  # a Richardson difference is good to ~1e-10; leave room for the user's rounding
 
 
-def check_fd(got, numeric_value, error, what: str, where: str, mistakes=()) -> None:
+def check_fd(got, numeric_value, error, what: str, where: str, mistakes=(), probe=None) -> None:
     """got against a finite difference: |got - fd| <= FD_RTOL |fd| + 10 * (its error estimate)."""
     got, fd = np.asarray(got, dtype=np.float64), np.asarray(numeric_value, dtype=np.float64)
     bound = FD_RTOL * np.abs(fd) + 10 * np.asarray(error) + 1e-12 * np.max(np.abs(fd), initial=0.0)
@@ -121,8 +139,9 @@ def check_fd(got, numeric_value, error, what: str, where: str, mistakes=()) -> N
     mismatch = Mismatch("", idx, float(fd[idx]), float(got[idx]), float(err),
                         float(err / abs(fd[idx])) if fd[idx] else float("inf"), float(bound[idx]),
                         int(bad.sum()), int(fd.size))
-    found = diagnosis.diagnose(got, fd, mistakes)
-    raise ConformanceFailure(paragraph(what, where, mismatch, found), found.code if found else None)
+    found = diagnose_with_probe(got, fd, mistakes, probe)
+    raise ConformanceFailure(paragraph(what, where, mismatch, found, "the finite differences"),
+                             found.code if found else None)
 
 
 def describe_array(name: str, x) -> str:

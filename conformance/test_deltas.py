@@ -6,7 +6,7 @@ from hypothesis import assume, given, strategies as st
 from spec import numeric
 
 from . import diagnose, report
-from .checks import require
+from .checks import probe_hidden_delta, probe_output_delta, require
 from .strategies import arrays, floats_away_from_kinks, targets
 
 PAIRS = [(loss, act) for loss in numeric.LOSSES for act in numeric.OUTPUTS
@@ -23,6 +23,7 @@ def output_layers(draw, loss, act):
     return y, draw(targets(loss, (n, k))), z
 
 
+@pytest.mark.capability("output_delta")
 @pytest.mark.parametrize("loss, act", PAIRS)
 @given(data=st.data())
 def test_output_delta(impl, loss, act, data):
@@ -33,9 +34,10 @@ def test_output_delta(impl, loss, act, data):
     where = (f"loss {loss} with output activation {act}, {report.describe_array('z', z)}, "
              f"{report.describe_array('t', t)}")
     report.check(got, numeric.output_delta(loss, act)(y, t, z), "output_delta", where,
-                 diagnose.output_delta(loss, act, y, t, z))
+                 diagnose.output_delta(loss, act, y, t, z), probe=probe_output_delta(impl, loss, act))
 
 
+@pytest.mark.capability("hidden_delta")
 @pytest.mark.parametrize("act", numeric.ACTIVATIONS)
 @given(data=st.data())
 def test_hidden_delta(impl, act, data):
@@ -52,4 +54,5 @@ def test_hidden_delta(impl, act, data):
     expected = backprop.hidden_delta(delta_next, W, numeric.activation_prime(act)(z))
     where = (f"activation {act}, {report.describe_array('z', z)}, "
              f"W_next of shape {W.shape}, delta_next of shape {delta_next.shape}")
-    report.check(got, expected, "hidden_delta", where, diagnose.hidden_delta(delta_next, W, z, a, act))
+    report.check(got, expected, "hidden_delta", where, diagnose.hidden_delta(delta_next, W, z, a, act),
+                 probe=probe_hidden_delta(impl, act))

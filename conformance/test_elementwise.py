@@ -8,13 +8,14 @@ from hypothesis import given, strategies as st
 from spec import numeric
 
 from . import diagnose, report
-from .checks import require
+from .checks import probe_activation_prime, require
 from .gradcheck import elementwise_derivative
 from .strategies import KINK_MARGIN, z_arrays
 
 ACTS = numeric.ACTIVATIONS
 
 
+@pytest.mark.capability("activation {name}")
 @pytest.mark.parametrize("name", ACTS)
 @given(z=z_arrays())
 def test_activation_value(impl, name, z):
@@ -24,6 +25,7 @@ def test_activation_value(impl, name, z):
     report.check(got, numeric.activation(name)(z), f"{name}(z)", report.describe_array("z", z))
 
 
+@pytest.mark.capability("derivative {name}_prime")
 @pytest.mark.parametrize("name", ACTS)
 @given(z=z_arrays())
 def test_derivative_matches_spec(impl, name, z):
@@ -33,9 +35,10 @@ def test_derivative_matches_spec(impl, name, z):
         pytest.skip(f"{name}'s derivative cannot be written in terms of its output (PRIME_OF = 'a')")
     got = impl.activation_prime(name, z)
     report.check(got, numeric.activation_prime(name)(z), f"{name}_prime", report.describe_array("z", z),
-                 diagnose.activation_prime(name, z, impl.prime_of))
+                 diagnose.activation_prime(name, z, impl.prime_of), probe=probe_activation_prime(impl, name))
 
 
+@pytest.mark.capability("derivative {name}_prime")
 @pytest.mark.parametrize("name", ACTS)
 @given(z=z_arrays(-4.0, 4.0))
 def test_derivative_matches_finite_differences(impl, name, z):
@@ -49,9 +52,11 @@ def test_derivative_matches_finite_differences(impl, name, z):
     got = impl.activation_prime(name, z)
     report.check_fd(got[smooth], fd.value[smooth], fd.error[smooth], f"{name}_prime against finite "
                     f"differences of your {name}", report.describe_array("z", z),
-                    diagnose.activation_prime(name, z[smooth], impl.prime_of))
+                    diagnose.activation_prime(name, z[smooth], impl.prime_of),
+                    probe=probe_activation_prime(impl, name))
 
 
+@pytest.mark.capability("activation {name}")
 @pytest.mark.parametrize("name", ACTS)
 @given(z=z_arrays())
 def test_shape_dtype_and_no_mutation(impl, name, z):
@@ -65,6 +70,7 @@ def test_shape_dtype_and_no_mutation(impl, name, z):
     assert np.array_equal(z32, before), f"{name} modified its input array in place"
 
 
+@pytest.mark.capability("activation {name}")
 @pytest.mark.parametrize("name", ACTS)
 def test_finite_at_extremes(impl, name):
     """No NaN and no overflow at |z| = 800 (an exp(800) overflows)."""
@@ -77,6 +83,7 @@ def test_finite_at_extremes(impl, name):
         assert np.all(np.isfinite(d)), f"{name}_prime returned non-finite values at z = {z.tolist()}"
 
 
+@pytest.mark.capability("activation {name}")
 @pytest.mark.parametrize("name", [n for n in ACTS if n not in ("rbf",)])
 @given(z=z_arrays(-6.0, 6.0))
 def test_monotone(impl, name, z):
@@ -87,6 +94,7 @@ def test_monotone(impl, name, z):
     assert np.all(np.diff(out) >= -1e-15), f"{name} is not non-decreasing on sorted z"
 
 
+@pytest.mark.capability("activation sigmoid")
 @given(z=z_arrays())
 def test_sigmoid_range_and_symmetry(impl, z):
     """0 <= sigmoid <= 1 and sigmoid(-z) = 1 - sigmoid(z)."""
@@ -96,6 +104,7 @@ def test_sigmoid_range_and_symmetry(impl, z):
     np.testing.assert_allclose(s_neg, 1 - s, atol=1e-12, err_msg="sigmoid(-z) != 1 - sigmoid(z)")
 
 
+@pytest.mark.capability("activation relu")
 def test_kinks_are_reported_not_failed(impl):
     """At relu's kink the finite difference reports a kink; away from it, slopes are exact."""
     require(impl, "relu")
@@ -103,6 +112,7 @@ def test_kinks_are_reported_not_failed(impl):
     assert fd.kink.tolist() == [True, False, False]
 
 
+@pytest.mark.capability("activation softmax")
 @given(z=st.lists(st.floats(-30, 30), min_size=2, max_size=6).map(lambda v: np.array([v])))
 def test_softmax(impl, z):
     """softmax rows: values against the spec, sum to 1, invariant to a constant shift."""

@@ -12,6 +12,7 @@ from .strategies import networks
 SUM_LOSSES = ("half_sse", "sse")
 
 
+@pytest.mark.capability("gradients")
 @given(case=networks(losses=SUM_LOSSES, max_batch=6))
 def test_batch_gradient_is_sum_of_sample_gradients(impl, case):
     """For a sum-reduced loss, the batch gradient is the sum of per-sample gradients."""
@@ -25,6 +26,7 @@ def test_batch_gradient_is_sum_of_sample_gradients(impl, case):
                  label="dE/d")
 
 
+@pytest.mark.capability("gradients")
 @given(case=networks())
 def test_batch_permutation_changes_nothing(impl, case):
     require(impl, "gradients")
@@ -34,6 +36,7 @@ def test_batch_permutation_changes_nothing(impl, case):
     report.check(b, a, "gradients of a reversed batch", case.describe(), label="dE/d")
 
 
+@pytest.mark.capability("train_step")
 @given(case=networks(max_depth=3))
 def test_train_step_is_params_minus_lr_gradients(impl, case):
     """train_step agrees with the implementation's own gradients."""
@@ -45,6 +48,7 @@ def test_train_step_is_params_minus_lr_gradients(impl, case):
     report.check(got, expected, "train_step against params - lr * your gradients", case.describe(), label="new ")
 
 
+@pytest.mark.capability("train_step")
 @given(case=networks(max_depth=3))
 def test_small_step_lowers_the_loss(impl, case):
     require(impl, "train_step")

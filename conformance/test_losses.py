@@ -7,7 +7,7 @@ from hypothesis import given, strategies as st
 from spec import numeric
 
 from . import diagnose, report
-from .checks import require
+from .checks import probe_loss_prime, require
 from .gradcheck import numeric_gradient
 from .strategies import outputs, targets
 
@@ -24,6 +24,7 @@ def _where(y, t):
     return f"{report.describe_array('y', y)}, {report.describe_array('t', t)}"
 
 
+@pytest.mark.capability("loss {name}")
 @pytest.mark.parametrize("name", LOSSES)
 @given(data=st.data())
 def test_loss_value(impl, name, data):
@@ -33,6 +34,7 @@ def test_loss_value(impl, name, data):
     report.check(np.array(got), np.array(numeric.loss(name)(y, t)), f"{name}(y, t)", _where(y, t))
 
 
+@pytest.mark.capability("derivative {name}_prime")
 @pytest.mark.parametrize("name", LOSSES)
 @given(data=st.data())
 def test_loss_prime_matches_spec(impl, name, data):
@@ -40,9 +42,10 @@ def test_loss_prime_matches_spec(impl, name, data):
     y, t = data.draw(problems(name))
     got = impl.loss_prime(name, y, t)
     report.check(got, numeric.loss_prime(name)(y, t), f"{name}_prime = dE/dy", _where(y, t),
-                 diagnose.loss_prime(name, y, t))
+                 diagnose.loss_prime(name, y, t), probe=probe_loss_prime(impl, name))
 
 
+@pytest.mark.capability("derivative {name}_prime")
 @pytest.mark.parametrize("name", LOSSES)
 @given(data=st.data())
 def test_loss_prime_matches_finite_differences(impl, name, data):
@@ -53,9 +56,10 @@ def test_loss_prime_matches_finite_differences(impl, name, data):
     fd = numeric_gradient(lambda v: impl.loss(name, v, t), y)
     got = impl.loss_prime(name, y, t)
     report.check_fd(got, fd.value, fd.error, f"{name}_prime against finite differences of your {name}",
-                    _where(y, t), diagnose.loss_prime(name, y, t))
+                    _where(y, t), diagnose.loss_prime(name, y, t), probe=probe_loss_prime(impl, name))
 
 
+@pytest.mark.capability("loss {name}")
 @pytest.mark.parametrize("name", LOSSES)
 def test_loss_inputs_not_mutated(impl, name):
     require(impl, name)

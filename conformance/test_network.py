@@ -1,32 +1,35 @@
 """forward, gradients and train_step on generated networks: against the reference (tight,
 both exact in float64) and against finite differences of the implementation's own forward."""
 import numpy as np
+import pytest
 from hypothesis import given
 
 from reference import network as refnet
 from spec import numeric
 
 from . import diagnose, report
-from .checks import require
+from .checks import probe_network, require
 from .gradcheck import GradcheckError, gradcheck
 from .strategies import networks
 
 
+@pytest.mark.capability("forward")
 @given(case=networks())
 def test_forward(impl, case):
     require(impl, "forward")
     got = impl.forward(case.params, case.X, case.activations)
     report.check(got, refnet.forward(case.params, case.X, case.activations), "forward", case.describe(),
-                 diagnose.forward(case))
+                 diagnose.forward(case), probe=probe_network(impl, case, "forward"))
 
 
+@pytest.mark.capability("gradients")
 @given(case=networks())
 def test_gradients_match_reference(impl, case):
     require(impl, "gradients")
     got = impl.gradients(case.params, case.X, case.T, case.activations, case.loss)
     expected = refnet.gradients(case.params, case.X, case.T, case.activations, case.loss)
     report.check(got, expected, "gradients (dE/dW, dE/db)", case.describe(), diagnose.gradients(case),
-                 label="dE/d")
+                 label="dE/d", probe=probe_network(impl, case, "gradients"))
 
 
 def _flatten(params):
@@ -41,6 +44,7 @@ def _unflatten(flat, like):
     return out
 
 
+@pytest.mark.capability("gradients")
 @given(case=networks(max_depth=3, max_width=5, max_batch=8))
 def test_gradients_match_finite_differences(impl, case):
     """dE/dtheta against directional finite differences of E(forward_impl(theta)), E the
@@ -61,6 +65,7 @@ def test_gradients_match_finite_differences(impl, case):
                                         f"{case.describe()}: {exc}", "fd_mismatch") from None
 
 
+@pytest.mark.capability("train_step")
 @given(case=networks(max_depth=3))
 def test_train_step(impl, case):
     """One full-batch step: theta - lr * dE/dtheta, inputs not mutated."""
@@ -71,4 +76,4 @@ def test_train_step(impl, case):
     grads = refnet.gradients(case.params, case.X, case.T, case.activations, case.loss)
     expected = [(W - lr * dW, None if b is None else b - lr * db) for (W, b), (dW, db) in zip(before, grads)]
     report.check(got, expected, f"train_step (lr = {lr})", case.describe(), diagnose.train_step(case, lr),
-                 label="new ")
+                 label="new ", probe=probe_network(impl, case, "train_step", lr))

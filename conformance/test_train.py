@@ -9,6 +9,7 @@ T = np.array([[0.0], [1.0], [1.0], [0.0]])
 SETUP = dict(hidden=[4], activations=["tanh", "sigmoid"], loss="bce", lr=1.0, epochs=500)
 
 
+@pytest.mark.capability("train")
 @pytest.mark.parametrize("seed", [0, 1, 2])
 def test_train_solves_xor(impl, seed):
     require(impl, "train", "forward")
@@ -21,6 +22,7 @@ def test_train_solves_xor(impl, seed):
         f"outputs {np.round(Y.ravel(), 4).tolist()}")
 
 
+@pytest.mark.capability("train")
 def test_train_is_deterministic(impl):
     require(impl, "train")
     runs = [impl.train(X, T, SETUP["hidden"], SETUP["activations"], SETUP["loss"], SETUP["lr"], 50, 7)
