@@ -76,8 +76,14 @@ def pytest_configure(config):
 
     examples = PROFILES[config.getoption("--conformance-profile")]
     seeded = config.getoption("--hypothesis-seed", None) is not None
+    from hypothesis import Phase
+
+    profile = config.getoption("--conformance-profile")
+    # quick skips shrinking: failures are diagnosed on a fixed probe input anyway, and a
+    # grader should not spend minutes minimising a wrong submission's example
+    phases = [Phase.explicit, Phase.reuse, Phase.generate] + ([Phase.shrink] if profile == "thorough" else [])
     settings.register_profile("deltaspec-conformance", max_examples=examples, derandomize=not seeded,
-                              deadline=None, database=None,
+                              deadline=None, database=None, phases=phases,
                               suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much,
                                                      HealthCheck.data_too_large])
     settings.load_profile("deltaspec-conformance")
@@ -88,6 +94,11 @@ def pytest_configure(config):
         state["loaded"] = loader.load(what, route)
     except loader.LoadError as exc:
         raise pytest.UsageError(f"deltaspec: {exc}") from None
+    from . import strategies
+
+    ns = state["loaded"]
+    strategies.set_scope([a for a in strategies.numeric.OUTPUTS if ns.provides(a)],
+                         [l for l in strategies.numeric.LOSSES if ns.provides(l)])
 
 
 def pytest_report_header(config):

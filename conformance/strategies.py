@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+import pytest
 from hypothesis import assume, strategies as st
 
 from reference import network as refnet
@@ -69,6 +70,21 @@ def outputs(draw, loss: str, shape):
     return draw(arrays(shape, -3.0, 3.0, elements=st.floats(-3, 3, allow_nan=False)))
 
 
+# The activations and losses the implementation under test provides by name; network
+# checks draw only from these (all of the catalog when it names none). The plugin sets it.
+SCOPE = {"activations": numeric.OUTPUTS, "losses": numeric.LOSSES}
+
+
+def set_scope(activations, losses) -> None:
+    """Restrict generated networks to what the implementation provides."""
+    SCOPE["activations"] = tuple(activations) or numeric.OUTPUTS
+    SCOPE["losses"] = tuple(losses) or numeric.LOSSES
+
+
+def in_scope(*names: str) -> bool:
+    return all(n in SCOPE["activations"] or n in SCOPE["losses"] for n in names)
+
+
 @dataclass
 class Case:
     """A network and a batch: params [(W, b)], X (N, n_0), T (N, n_L), per-layer
@@ -99,16 +115,22 @@ def _kink_free(case: Case) -> bool:
 
 
 @st.composite
-def networks(draw, losses=numeric.LOSSES, hidden=HIDDEN_OK, max_depth: int = 4,
+def networks(draw, losses=None, hidden=None, max_depth: int = 4,
              max_width: int = 8, max_batch: int = 16, bias=None):
-    """Whole problems: depth 1-4, widths 1-8, batch 1-16, any activations and loss."""
-    loss = draw(st.sampled_from(list(losses)))
+    """Whole problems: depth 1-4, widths 1-8, batch 1-16, any activations and loss in SCOPE."""
+    hidden = [a for a in (hidden or HIDDEN_OK) if a in SCOPE["activations"]]
+    losses = [l for l in (losses or numeric.LOSSES) if l in SCOPE["losses"]
+              and set(OUTPUT_FOR_LOSS.get(l, hidden)) & set(SCOPE["activations"])]
+    if not hidden or not losses:
+        pytest.skip("not provided: no activation or loss of this check's kind")
+    loss = draw(st.sampled_from(losses))
     depth = draw(st.integers(1, max_depth))
     sizes = draw(st.lists(st.integers(1, max_width), min_size=depth + 1, max_size=depth + 1))
     if loss == "cross_entropy":
         sizes[-1] = max(sizes[-1], 2)
-    out_choices = OUTPUT_FOR_LOSS.get(loss, numeric.ACTIVATIONS)
-    acts = [draw(st.sampled_from(list(hidden))) for _ in range(depth - 1)]
+    out_choices = [a for a in OUTPUT_FOR_LOSS.get(loss, numeric.ACTIVATIONS)
+                   if a in SCOPE["activations"]]
+    acts = [draw(st.sampled_from(hidden)) for _ in range(depth - 1)]
     acts.append(draw(st.sampled_from(list(out_choices))))
     with_bias = draw(st.booleans()) if bias is None else bias
     n = draw(st.integers(1, max_batch))

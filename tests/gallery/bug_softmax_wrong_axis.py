@@ -1,0 +1,18 @@
+"""softmax normalizes over axis 0 (the samples) instead of each sample's row: the max and the
+sum are taken down the columns.
+"""
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from gallery_base import extend  # noqa: E402
+
+extend(globals(), "correct_row")
+
+EXPECTED_DIAGNOSIS = 'softmax_axis'
+CHECKS = ['conformance/test_elementwise.py', 'conformance/test_network.py']
+
+def softmax(z):
+    z = np.asarray(z)
+    e = np.exp(z - np.max(z, axis=0, keepdims=True))  # the slip: axis=0
+    return e / np.sum(e, axis=0, keepdims=True)
