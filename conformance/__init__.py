@@ -1,6 +1,6 @@
 """Conformance tools: a finite-difference gradient-check engine (numpy only)."""
 
-from .gradcheck import (
+from .gradcheck import (  # noqa: F401
     ElementwiseDerivative,
     GradcheckError,
     GradcheckInputError,
@@ -11,15 +11,3 @@ from .gradcheck import (
     gradcheck,
     numeric_gradient,
 )
-
-__all__ = [
-    "ElementwiseDerivative",
-    "GradcheckError",
-    "GradcheckInputError",
-    "GradcheckResult",
-    "NumericGradient",
-    "default_tolerances",
-    "elementwise_derivative",
-    "gradcheck",
-    "numeric_gradient",
-]

@@ -5,13 +5,18 @@ spec and the reference (never guessed from the numbers alone): the sign flipped,
 factor 2 or 1/2, a factor N or 1/N, g' given the output instead of the pre-activation,
 a missing g' factor, a transposed weight matrix, the hidden delta computed with
 already-updated weights, a bias gradient not summed over the batch, the update returned
-instead of the gradient. The first candidate the answer matches is the diagnosis.
-Where the difference is a convention rather than a bug, the diagnosis names the
-constant to declare.
+instead of the gradient, another leaky_relu slope, softmax over the wrong axis. The
+first candidate the answer matches is the diagnosis. Where the difference is a
+convention rather than a bug, the diagnosis names the constant to declare.
+
+A call that *raises* is diagnosed too (:func:`raised`): on the probe input, where it may
+run (delta W instead of delta W^T runs only for a square W), and in the other layout (an
+implementation that gives the spec's answer once its arrays are taken the other way
+round has an undeclared LAYOUT).
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -96,6 +101,35 @@ SIGN_TEXT = ("the sign is flipped: it is -dE/d(.), the tutorial convention error
              "if that is your convention, declare SIGN = -1")
 
 
+LEAKY_SLOPES = (0.1, 0.2, 0.3)  # common other choices: tutorials, tf.nn.leaky_relu, Keras LeakyReLU
+
+
+def _leaky(z, slope: float, prime: bool = False):
+    """leaky_relu with another negative slope s: z for z > 0, s z below (its derivative:
+    1 and s), built from the spec's relu: relu(z) - s relu(-z)."""
+    relu, relu_prime = numeric.activation("relu"), numeric.activation_prime("relu")
+    if prime:
+        return relu_prime(z) + slope * relu_prime(-z)
+    return relu(z) - slope * relu(-z)
+
+
+def _leaky_slopes(z, prime: bool = False):
+    return [Mistake("leaky_slope", f"the negative slope is {s}: the spec's leaky_relu is 0.01 z for z <= 0 "
+                    f"(slope 0.01, derivative 0.01 there)", _leaky(z, s, prime)) for s in LEAKY_SLOPES]
+
+
+def activation(name: str, z):
+    """Mistakes for the value g(z): another slope for leaky_relu."""
+    return _leaky_slopes(z) if name == "leaky_relu" else []
+
+
+def softmax(z):
+    """Mistakes for softmax on row-layout logits: normalized over the samples (axis 0)."""
+    return [Mistake("softmax_axis", "softmax normalizes over the wrong axis: down the columns (axis 0, the "
+                    "samples) instead of over each sample's row of outputs; if your arrays are "
+                    "(outputs, samples), declare LAYOUT = 'column'", numeric.softmax(z, layout="column"))]
+
+
 def activation_prime(name: str, z, prime_of: str):
     """Mistakes for <act>_prime at z (the adapter hands it g(z) when PRIME_OF = 'a')."""
     ref = numeric.activation_prime(name)(z)
@@ -103,6 +137,8 @@ def activation_prime(name: str, z, prime_of: str):
     mistakes = [Mistake("sign", "the sign is flipped", -ref),
                 Mistake("factor_2", "off by a factor 2", 2 * ref),
                 Mistake("factor_half", "off by a factor 1/2", ref / 2)]
+    if name == "leaky_relu":
+        mistakes += _leaky_slopes(z, prime=True)
     if prime_of == "z" and numeric.has_prime_of_a(name):
         mistakes.append(Mistake(
             "prime_of_output", f"it computes g'(a) from the output a = g(z) (as nonlin(x, deriv=True) "
@@ -249,9 +285,54 @@ def forward(case):
         As = numeric.activation(act)(Z)
         if i == len(case.params) - 1 and act != "identity":
             mistakes.append(Mistake("no_output_activation", f"the output activation {act} is not applied", Z))
+        if i == len(case.params) - 1 and act == "softmax":
+            mistakes += softmax(Z)
     if case.params[0][1] is not None:
         A = case.X
         for (W, _), act in zip(case.params, case.activations):
             A = numeric.activation(act)(backprop.pre_activation(A, W, None))
         mistakes.append(Mistake("no_bias", "the biases are ignored", A))
     return mistakes
+
+
+# ---------------------------------------------------------------- calls that raise
+
+
+PROBE_NOTE = " (seen on a generic probe input with 5 samples and square hidden layers, where it runs)"
+
+
+def on_probe(probe) -> Mistake | None:
+    """The known mistake the probe's result matches, when the probe runs and is wrong
+    there; ``probe()`` gives (got, expected, mistakes) as in ``conformance.checks``."""
+    try:
+        got, expected, mistakes = probe()
+    except AssertionError:  # the implementation raised there too
+        return None
+    if matches(got, expected):
+        return None
+    found = diagnose(got, expected, mistakes)
+    return None if found is None else Mistake(found.code, found.text + PROBE_NOTE, None)
+
+
+def other_layout(impl, probe_for) -> Mistake | None:
+    """An undeclared layout: called with its arrays the other way round (X^T, W^T, targets
+    and results transposed), the implementation gives the spec's answer on the probe."""
+    other = "column" if impl.layout == "row" else "row"
+    conventions = {**impl.loaded.conventions, "LAYOUT": other}
+    flipped = type(impl)(replace(impl.loaded, conventions=conventions))
+    try:
+        got, expected, _ = probe_for(flipped)()
+    except AssertionError:
+        return None
+    if not matches(got, expected):
+        return None
+    shapes = ("samples as columns: X (n_in, N), W (n_out, n_in), b (n_out, 1)" if other == "column"
+              else "samples as rows: X (N, n_in), W (n_in, n_out), b (n_out,)")
+    return Mistake("layout", f"the arrays are the other way round: with {shapes} it gives the spec's "
+                   f"answer; declare LAYOUT = {other!r}", None)
+
+
+def raised(impl, probe_for) -> Mistake | None:
+    """For a call that raised on the generated input: the diagnosis on the probe input
+    (``probe_for(impl)`` builds it), else an undeclared layout, else None."""
+    return on_probe(probe_for(impl)) or other_layout(impl, probe_for)

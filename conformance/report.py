@@ -123,6 +123,21 @@ def check(got, expected, what: str, where: str, mistakes=(), label: str = "", pr
     raise ConformanceFailure(paragraph(what, where, mismatch, found), found.code if found else None)
 
 
+def attempt(call, impl, probe_for):
+    """call(): the implementation's result. If it raises, the same one-line failure gains
+    a diagnosis where one can be computed (``diagnose.raised``: on the probe input built by
+    ``probe_for(impl)``, or in the other layout)."""
+    from .adapter import ImplementationError
+
+    try:
+        return call()
+    except ImplementationError as exc:
+        found = diagnosis.raised(impl, probe_for)
+        if found is None:
+            raise
+        raise ConformanceFailure(f"{exc}. Likely cause: {found.text}.", found.code) from None
+
+
 FD_RTOL = 1e-7  # a Richardson difference is good to ~1e-10; leave room for the user's rounding
 
 

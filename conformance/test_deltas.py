@@ -52,7 +52,7 @@ def test_hidden_delta(impl, act, data):
     W = data.draw(arrays((width, width_next), -1.5, 1.5, elements=floats_away_from_kinks(-1.5, 1.5)))
     delta_next = data.draw(arrays((n, width_next), -1.0, 1.0, elements=floats_away_from_kinks(-1, 1)))
     a = numeric.activation(act)(z)
-    got = impl.hidden_delta(delta_next, W, z, a, act)
+    got = report.attempt(lambda: impl.hidden_delta(delta_next, W, z, a, act), impl, lambda i: probe_hidden_delta(i, act))
     from spec import backprop
 
     expected = backprop.hidden_delta(delta_next, W, numeric.activation_prime(act)(z))

@@ -22,7 +22,8 @@ def test_activation_value(impl, name, z):
     """g(z) equals the spec's g on arrays of any shape."""
     require(impl, name)
     got = impl.activation(name, z)
-    report.check(got, numeric.activation(name)(z), f"{name}(z)", report.describe_array("z", z))
+    report.check(got, numeric.activation(name)(z), f"{name}(z)", report.describe_array("z", z),
+                 diagnose.activation(name, z))
 
 
 @pytest.mark.capability("derivative {name}_prime")
@@ -118,7 +119,7 @@ def test_softmax(impl, z):
     """softmax rows: values against the spec, sum to 1, invariant to a constant shift."""
     require(impl, "softmax")
     got = impl.activation("softmax", z)
-    report.check(got, numeric.softmax(z), "softmax", report.describe_array("z", z))
+    report.check(got, numeric.softmax(z), "softmax", report.describe_array("z", z), diagnose.softmax(z))
     shifted = impl.activation("softmax", z + 700.0)
     assert np.all(np.isfinite(shifted)), "softmax overflowed for logits near 700: subtract the max first"
     np.testing.assert_allclose(shifted, got, rtol=1e-9, atol=1e-15, err_msg="softmax(z + c) != softmax(z)")

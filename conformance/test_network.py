@@ -17,7 +17,8 @@ from .strategies import networks
 @given(case=networks())
 def test_forward(impl, case):
     require(impl, "forward")
-    got = impl.forward(case.params, case.X, case.activations)
+    got = report.attempt(lambda: impl.forward(case.params, case.X, case.activations), impl,
+                         lambda i: probe_network(i, case, "forward"))
     report.check(got, refnet.forward(case.params, case.X, case.activations), "forward", case.describe(),
                  diagnose.forward(case), probe=probe_network(impl, case, "forward"))
 
@@ -26,7 +27,8 @@ def test_forward(impl, case):
 @given(case=networks())
 def test_gradients_match_reference(impl, case):
     require(impl, "gradients")
-    got = impl.gradients(case.params, case.X, case.T, case.activations, case.loss)
+    got = report.attempt(lambda: impl.gradients(case.params, case.X, case.T, case.activations, case.loss), impl,
+                         lambda i: probe_network(i, case, "gradients"))
     expected = refnet.gradients(case.params, case.X, case.T, case.activations, case.loss)
     report.check(got, expected, "gradients (dE/dW, dE/db)", case.describe(), diagnose.gradients(case),
                  label="dE/d", probe=probe_network(impl, case, "gradients"))

@@ -18,22 +18,33 @@ def _render(argv) -> int:
     return 0
 
 
+def _source(argv) -> int:
+    if argv:
+        print(f"python -m spec source: takes no arguments, got {' '.join(argv)!r}", file=sys.stderr)
+        return 2
+    from . import numeric
+
+    sys.stdout.write(numeric.source())
+    return 0
+
+
 def _check(argv) -> int:
     from . import check
 
     return check.main(argv)
 
 
-COMMANDS = {"render": _render, "check": _check}
+COMMANDS = {"render": _render, "check": _check, "source": _source}
 
 
 def main(argv=None) -> int:
     """Dispatch to a subcommand; an unknown one is a one-line error with exit status 2."""
     argv = sys.argv[1:] if argv is None else list(argv)
     if not argv or argv[0] in ("-h", "--help"):
-        print("usage: python -m spec {render,check} [options]\n"
+        print("usage: python -m spec {render,check,source} [options]\n"
               "  render  write docs/SPEC.md from the SymPy derivations\n"
-              "  check   check a hand-derived derivative or delta (python -m spec check --help)")
+              "  check   check a hand-derived derivative or delta (python -m spec check --help)\n"
+              "  source  print the generated NumPy source of every numeric function")
         return 0 if argv else 2
     command = COMMANDS.get(argv[0])
     if command is None:

@@ -29,19 +29,20 @@ def _layout(layout: str) -> bool:
 
 def pre_activation(a_prev, W, b=None, layout: str = "row"):
     """Z = A_prev W + b (row) or W A_prev + b (column); b may be None."""
-    z = W @ a_prev if _layout(layout) else a_prev @ W
+    # numpy.dot, not @: the same bits on 2-D arrays, and cheaper on the tiny ones
+    z = np.dot(W, a_prev) if _layout(layout) else np.dot(a_prev, W)
     return z if b is None else z + b
 
 
 def hidden_delta(delta_next, W_next, gprime, layout: str = "row"):
     """delta_l = g'(Z_l) * (delta_{l+1} W_{l+1}^T) (row) or g'(Z_l) * (W_{l+1}^T delta_{l+1})."""
-    back = W_next.T @ delta_next if _layout(layout) else delta_next @ W_next.T
+    back = np.dot(W_next.T, delta_next) if _layout(layout) else np.dot(delta_next, W_next.T)
     return gprime * back
 
 
 def weight_gradient(a_prev, delta, layout: str = "row"):
     """dE/dW_l = A_{l-1}^T delta_l (row) or delta_l A_{l-1}^T (column)."""
-    return delta @ a_prev.T if _layout(layout) else a_prev.T @ delta
+    return np.dot(delta, a_prev.T) if _layout(layout) else np.dot(a_prev.T, delta)
 
 
 def bias_gradient(delta, layout: str = "row"):

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import sys
 import tempfile
 import types
 from pathlib import Path
@@ -50,6 +49,9 @@ def _floats(*args):
 def _piecewise(args, cases):
     """Evaluate (condition, branch) cases in order, each only where it holds first."""
     arrs, dtype = _floats(*args)
+    if len(cases) == 1:  # one unconditional branch: no masks to pay for
+        out = numpy.asarray(cases[0][1](*arrs), dtype=dtype)
+        return out if out.shape == arrs[0].shape else numpy.broadcast_to(out, arrs[0].shape).copy()
     out = numpy.empty(arrs[0].shape, dtype)
     left = numpy.ones(arrs[0].shape, bool)
     for cond, branch in cases:
@@ -122,17 +124,27 @@ def _stable_src(name, params, expr):
     return f"def {name}({args}):\n    return _piecewise(({args},), ({', '.join(cases)},))\n"
 
 
-def _naive_src(name, params, expr):
-    """The expression printed as one line: the tutorials' arithmetic, op for op."""
+def _where_src(expr, printer) -> str:
+    """A Piecewise as nested numpy.where (every branch evaluated everywhere, as a
+    textbook program does), the first case outermost."""
     import sympy as sp
 
+    if not isinstance(expr, sp.Piecewise):
+        return printer.doprint(expr)
+    (branch, cond), *rest = expr.args
+    if cond == sp.true:
+        return printer.doprint(branch)
+    inner = _where_src(sp.Piecewise(*rest), printer) if rest else "numpy.nan"
+    return f"numpy.where({printer.doprint(cond)}, {printer.doprint(branch)}, {inner})"
+
+
+def _naive_src(name, params, expr):
+    """The expression printed as one line: the tutorials' arithmetic, op for op."""
     printer = _printer()
     args = ", ".join(params)
     if not expr.free_symbols:
         return f"def {name}({args}):\n    return numpy.full_like({params[0]}, {printer.doprint(expr)})\n"
-    if isinstance(expr, sp.Piecewise):
-        return _stable_src(name, params, expr)
-    return f"def {name}({args}):\n    return {printer.doprint(expr)}\n"
+    return f"def {name}({args}):\n    return {_where_src(expr, printer)}\n"
 
 
 def _generate() -> str:
@@ -149,6 +161,10 @@ def _generate() -> str:
         parts.append(_naive_src(f"act_{name}__naive", ["z"], act.expr))
         parts.append(_stable_src(f"prime_z_{name}", ["z"], derive.activation_prime_stable(name)))
         parts.append(_naive_src(f"prime_z_{name}__naive", ["z"], derive.activation_prime(name)))
+        prime_za = derive.activation_prime(name).subs(act.expr, a)
+        if a in prime_za.free_symbols and z in prime_za.free_symbols:
+            # g' needs both z and a = g(z) (rbf: -2 z a): the form Roelants writes
+            parts.append(_naive_src(f"prime_za_{name}", ["z", "a"], prime_za))
         prime_a = derive.activation_prime_a(name)
         if prime_a is not None:
             parts.append(_stable_src(f"prime_a_{name}", ["a"], prime_a))
@@ -258,16 +274,19 @@ def activation(name: str, naive: bool = False):
 
 
 def activation_prime(name: str, of: str = "z", naive: bool = False):
-    """g'(z) as a function of z (``of="z"``) or of the output a = g(z) (``of="a"``).
+    """g'(z) as a function of z (``of="z"``), of the output a = g(z) (``of="a"``), or of
+    both, f(z, a) (``of="za"``, naive only: the rbf's -2 z a).
 
-    Raises ValueError for ``of="a"`` where g' is not a function of a (rbf).
+    Raises ValueError where that form does not exist (rbf has no g'(a); only g's whose
+    derivative mentions both z and g(z) have a "za" form).
     """
     _check(name, ACTIVATIONS, "activation")
-    _check(of, ("z", "a"), "argument kind")
-    fname = f"prime_{of}_{name}" + ("__naive" if naive else "")
+    _check(of, ("z", "a", "za"), "argument kind")
+    fname = f"prime_{of}_{name}" + ("__naive" if naive and of != "za" else "")
     func = getattr(compiled(), fname, None)
     if func is None:
-        raise ValueError(f"{name}'s derivative cannot be written in terms of its output a")
+        what = "its output a" if of == "a" else "both z and a = g(z)"
+        raise ValueError(f"{name}'s derivative cannot be written in terms of {what}")
     return func
 
 
@@ -383,6 +402,3 @@ def source() -> str:
     except OSError:
         return _generate()
 
-
-if __name__ == "__main__":  # pragma: no cover
-    sys.stdout.write(source())

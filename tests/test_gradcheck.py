@@ -233,7 +233,7 @@ def test_directional_report_names_largest_components():
     assert not result.ok and result.mode == "directional"
     d = result.worst[1][0]
     v = result.directions[d]
-    assert np.isclose(np.linalg.norm(v), 1.0)
+    assert np.isclose(np.linalg.norm(v), 1.0)  # all |x| < 2: no per-element scaling
     top = result.direction_components[d][0]
     assert abs(top[1]) == pytest.approx(np.max(np.abs(v)))
     assert f"direction {d}" in result.report() and top[0] in result.report()
@@ -301,6 +301,20 @@ def test_random_smooth_functions_planted_error_is_named(problem, data):
 
     result = gradcheck(f, bad, x, raise_on_failure=False)
     assert not result.ok and result.worst == ("x", (i,))
+
+
+def test_loss_summing_large_cancelling_terms_does_not_fail():
+    # f's rounding noise is ~big*eps, far above eps*|f|; the noise probe must see it.
+    rng = np.random.default_rng(0)
+    for _ in range(30):
+        x = rng.standard_normal(12)
+        big = 10.0 ** rng.uniform(2, 4.5)
+
+        def f(x, big=big):
+            return np.sum(big * x) - big * np.sum(x) + np.sum(np.sin(x))
+
+        result = gradcheck(f, np.cos, x, raise_on_failure=False)
+        assert result.ok, result.report()
 
 
 # -------------------------------------------------------------------- kinks
