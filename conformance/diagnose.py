@@ -328,8 +328,8 @@ def other_layout(impl, probe_for) -> Mistake | None:
         return None
     shapes = ("samples as columns: X (n_in, N), W (n_out, n_in), b (n_out, 1)" if other == "column"
               else "samples as rows: X (N, n_in), W (n_in, n_out), b (n_out,)")
-    return Mistake("layout", f"the arrays are the other way round: with {shapes} it gives the spec's "
-                   f"answer; declare LAYOUT = {other!r}", None)
+    return Mistake("layout", f"the arrays are the other way round: called with {shapes}, it gives the "
+                   f"spec's answer; declare LAYOUT = {other!r}", None)
 
 
 def raised(impl, probe_for) -> Mistake | None:

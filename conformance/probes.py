@@ -52,15 +52,19 @@ def hidden_layer():
 
 
 def network_like(case: Case) -> Case:
-    """The case's activations and loss on a generic network: hidden widths 4, batch 5."""
+    """The case's activations and loss on a generic network: hidden widths 4, batch 5, and
+    4 outputs, so every W_{l+1} a hidden delta uses is square (a missing transpose runs)."""
     rng = _rng()
-    k = case.T.shape[1] if case.loss != "cross_entropy" else max(case.T.shape[1], 2)
+    k = HIDDEN
     sizes = [3] + [HIDDEN] * (len(case.params) - 1) + [k]
     with_bias = case.params[0][1] is not None
     params = [(rng.normal(scale=0.8, size=(i, o)), rng.normal(scale=0.3, size=o) if with_bias else None)
               for i, o in zip(sizes, sizes[1:])]
     X = rng.uniform(-1.5, 1.5, (N, 3))
-    T = outputs_and_targets(case.loss)[1][:, :k] if case.loss != "cross_entropy" else np.eye(k)[rng.integers(0, k, N)]
-    if case.loss not in ("bce", "cross_entropy"):
+    if case.loss == "cross_entropy":
+        T = np.eye(k)[rng.integers(0, k, N)]
+    elif case.loss == "bce":
+        T = rng.choice([0.0, 1.0], (N, k))
+    else:
         T = rng.uniform(-1.0, 1.0, (N, k))
     return Case(params, X, T, list(case.activations), case.loss)

@@ -350,6 +350,23 @@ def test_wrong_value_at_a_kink_still_fails():
     assert result.failures == {"x": [(1,)]}
 
 
+@pytest.mark.parametrize("d", [0.07, 1e-3, 2e-4, 1e-5])
+def test_kink_near_but_not_at_x_is_resolved(d):
+    # The coarse steps cross the kink at x = d; only steps below d are valid.
+    def f(x):
+        return np.sum(3.0 * np.maximum(x - d, 0) + 0.5 * x**2 + np.sin(x))
+
+    def grad_f(x):
+        return 3.0 * (x > d) + x + np.cos(x)
+
+    x = np.array([0.0, 0.2 * d, -0.5])
+    value, error = numeric_gradient(f, x)
+    assert np.all(np.abs(value - grad_f(x)) <= 1e-11) and np.all(error <= 1e-9)
+    for dtype in (np.float64, np.float32):
+        result = gradcheck(lambda x: f(x.astype(np.float64)).astype(dtype), grad_f, x.astype(dtype))
+        assert result.ok and result.kinks == {"x": []}
+
+
 def test_smooth_points_of_a_relu_are_checked_normally():
     x = np.array([-1.0, 0.25, 2.0])
     f, grad_f = relu_problem(x)
