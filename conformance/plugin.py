@@ -87,7 +87,8 @@ def pytest_configure(config):
                               suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much,
                                                      HealthCheck.data_too_large])
     settings.load_profile("deltaspec-conformance")
-    state["blas"] = _pin_blas()
+    # DELTASPEC_PIN_BLAS=0 leaves BLAS alone (for measuring what pinning buys)
+    state["blas"] = _pin_blas() if os.environ.get("DELTASPEC_PIN_BLAS", "1") != "0" else "not pinned (DELTASPEC_PIN_BLAS=0)"
     what, route = loader.choose(config.getoption("--impl"), os.environ.get("DELTASPEC_IMPL"),
                                 config.getini("deltaspec_impl"))
     try:
