@@ -52,10 +52,16 @@ class Implementation:
 
     def call(self, name: str, *args):
         """ns.name(*args), with any exception turned into a one-line failure."""
+        from .worker import RaisedInWorker, WorkerFailure
+
         func = getattr(self.ns, name)
         try:
             with np.errstate(all="ignore"):
                 return func(*args)
+        except RaisedInWorker as exc:
+            raise ImplementationError(f"{name} raised {exc.kind}: {exc.message}{exc.where}") from None
+        except WorkerFailure as exc:
+            raise ImplementationError(f"{name}: {exc}") from None
         except Exception as exc:  # noqa: BLE001 - the implementation may raise anything
             message = " ".join(str(exc).split())
             raise ImplementationError(

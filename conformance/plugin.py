@@ -27,6 +27,15 @@ def pytest_addoption(parser):
                     help="hypothesis profile: quick (default) or thorough; both derandomized")
     group.addoption("--conformance-json", default=None, metavar="PATH",
                     help="also write every check's outcome and diagnosis code to PATH as JSON")
+    group.addoption("--no-isolate", action="store_true",
+                    help="import the implementation into this process (for debugging it with pdb); "
+                         "by default it runs in a separate, limited worker process")
+    group.addoption("--call-timeout", type=float, default=5.0, metavar="SECONDS",
+                    help="limit for one call into the implementation (default 5)")
+    group.addoption("--memory-limit", type=int, default=2048, metavar="MB",
+                    help="address-space limit of the worker process (default 2048 MB)")
+    group.addoption("--time-budget", type=float, default=600.0, metavar="SECONDS",
+                    help="total time the implementation may spend in calls during the run (default 600)")
     parser.addini("deltaspec_impl", "implementation under test (like --impl)", default="")
 
 
@@ -92,7 +101,14 @@ def pytest_configure(config):
     what, route = loader.choose(config.getoption("--impl"), os.environ.get("DELTASPEC_IMPL"),
                                 config.getini("deltaspec_impl"))
     try:
-        state["loaded"] = loader.load(what, route)
+        if config.getoption("--no-isolate"):
+            state["loaded"] = loader.load(what, route)
+            state["isolation"] = "none (--no-isolate): the implementation runs inside pytest"
+        else:
+            state["loaded"], state["worker"] = _load_isolated(config, what, route)
+            state["isolation"] = (f"worker process, {config.getoption('--call-timeout'):g} s per call, "
+                                  f"{config.getoption('--memory-limit')} MB"
+                                  + (f", {state['worker'].containment}" if state["worker"].containment else ""))
     except loader.LoadError as exc:
         raise pytest.UsageError(f"deltaspec: {exc}") from None
     from . import strategies
@@ -100,6 +116,37 @@ def pytest_configure(config):
     ns = state["loaded"]
     strategies.set_scope([a for a in strategies.numeric.OUTPUTS if ns.provides(a)],
                          [l for l in strategies.numeric.LOSSES if ns.provides(l)])
+
+
+def _load_isolated(config, what: str, route: str):
+    """Start the worker and load the implementation there; LoadError on failure."""
+    from . import loader
+    from .worker import RemoteNamespace, Worker, WorkerFailure
+
+    worker = Worker(what, timeout=config.getoption("--call-timeout"),
+                    memory=config.getoption("--memory-limit") << 20, budget=config.getoption("--time-budget"))
+    try:
+        info = worker.start()
+    except WorkerFailure as exc:
+        worker.close()
+        raise loader.LoadError(str(exc)) from None
+    if not info.get("loaded"):
+        worker.close()
+        raise loader.LoadError(str(info.get("error", "the implementation could not be loaded")))
+    namespace = RemoteNamespace(worker, [n for n in info.get("provides", []) if isinstance(n, str)],
+                                info.get("conventions") if isinstance(info.get("conventions"), dict) else {})
+    try:
+        conventions = loader.read_conventions(namespace)
+    except loader.LoadError:
+        worker.close()
+        raise
+    return loader.Loaded(namespace, what, str(info.get("origin", what)), route, conventions), worker
+
+
+def pytest_unconfigure(config):
+    worker = config.stash.get(_STATE, {}).get("worker")
+    if worker is not None:
+        worker.close()
 
 
 def pytest_report_header(config):
@@ -117,6 +164,7 @@ def pytest_report_header(config):
         f"({PROFILES[config.getoption('--conformance-profile')]} examples per property, "
         f"{'seeded' if config.getoption('--hypothesis-seed', None) is not None else 'derandomized'}); "
         f"BLAS threads: {state.get('blas')}",
+        f"deltaspec isolation: {state.get('isolation')}",
     ]
 
 
@@ -157,6 +205,16 @@ def pytest_runtest_makereport(item, call):
     state = item.config.stash.get(_STATE, {})
     if not state.get("active") or item.get_closest_marker("capability") is None:
         return
+    worker = state.get("worker")
+    if report.when == "call" and worker is not None:
+        strays = worker.strays()
+        if strays:
+            report.outcome = "failed"
+            report.longrepr = (f"[{capability_of(item)}] the implementation left {strays} child process(es) "
+                               "running; they were killed")
+            state["records"].append({"test": item.nodeid, "capability": capability_of(item), "outcome": "failed",
+                                     "diagnosis": "child_processes", "message": report.longrepr})
+            return
     if report.when == "call" or (report.when == "setup" and report.skipped):
         capability = capability_of(item)
         message = ""

@@ -103,6 +103,10 @@ def diagnose_with_probe(got, expected, mistakes, probe=None):
             p_got, p_expected, p_mistakes = probe()
         except AssertionError:
             p_got = None
+        if got is None:  # only the probe to go by
+            if p_got is None or compare(p_got, p_expected) is None:
+                return None
+            return diagnosis.diagnose(p_got, p_expected, p_mistakes)
         if p_got is not None and compare(p_got, p_expected) is not None:
             found = diagnosis.diagnose(p_got, p_expected, p_mistakes)
             if found is not None:
@@ -123,16 +127,16 @@ def check(got, expected, what: str, where: str, mistakes=(), label: str = "", pr
     raise ConformanceFailure(paragraph(what, where, mismatch, found), found.code if found else None)
 
 
-def attempt(call, impl, probe_for):
+def attempt(call, impl, probe_for, *more):
     """call(): the implementation's result. If it raises, the same one-line failure gains
     a diagnosis where one can be computed (``diagnose.raised``: on the probe input built by
-    ``probe_for(impl)``, or in the other layout)."""
+    ``probe_for(impl)``, in the other layout, or by the ``more`` checks)."""
     from .adapter import ImplementationError
 
     try:
         return call()
     except ImplementationError as exc:
-        found = diagnosis.raised(impl, probe_for)
+        found = diagnosis.raised(impl, probe_for, *more)
         if found is None:
             raise
         raise ConformanceFailure(f"{exc}. Likely cause: {found.text}.", found.code) from None
