@@ -47,6 +47,7 @@ def run_spec(*args):
     return subprocess.run([sys.executable, "-m", "spec", *args], cwd=ROOT, capture_output=True, text=True)
 
 
+@pytest.mark.slow  # a cold SymPy derivation in a subprocess; .ci/run's main job renders too
 def test_render_writes_to_out(tmp_path):
     out = tmp_path / "SPEC.md"
     result = run_spec("render", "--out", str(out), "--no-plots")
