@@ -29,6 +29,18 @@ def probe_activation_prime(impl, name):
     return run
 
 
+def probe_loss(impl, name):
+    import numpy as np
+    from spec import numeric
+
+    from . import diagnose, probes
+
+    def run():
+        y, t = probes.outputs_and_targets(name)
+        return np.array(impl.loss(name, y, t)), np.array(numeric.loss(name)(y, t)), diagnose.loss(name, y, t)
+    return run
+
+
 def probe_loss_prime(impl, name):
     from spec import numeric
 

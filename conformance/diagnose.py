@@ -4,15 +4,17 @@ A wrong answer is compared with a list of known mistakes, each *computed* from t
 spec and the reference (never guessed from the numbers alone): the sign flipped, a
 factor 2 or 1/2, a factor N or 1/N, g' given the output instead of the pre-activation,
 a missing g' factor, a transposed weight matrix, the hidden delta computed with
-already-updated weights, a bias gradient not summed over the batch, the update returned
-instead of the gradient, another leaky_relu slope, softmax over the wrong axis. The
-first candidate the answer matches is the diagnosis. Where the difference is a
-convention rather than a bug, the diagnosis names the constant to declare.
+already-updated weights, a bias gradient averaged over the batch, the biases ignored by
+the forward pass, the update returned instead of the gradient, a loss value with another
+reduction, another leaky_relu slope, softmax over the wrong axis. The first candidate
+the answer matches is the diagnosis. Where the difference is a convention rather than a
+bug, the diagnosis names the constant to declare.
 
 A call that *raises* is diagnosed too (:func:`raised`): on the probe input, where it may
-run (delta W instead of delta W^T runs only for a square W), and in the other layout (an
+run (delta W instead of delta W^T runs only for a square W), in the other layout (an
 implementation that gives the spec's answer once its arrays are taken the other way
-round has an undeclared LAYOUT).
+round has an undeclared LAYOUT), or by a check of its raw result (a bias gradient that
+is delta itself, one row per sample: :func:`unsummed_bias`).
 """
 from __future__ import annotations
 
@@ -155,6 +157,13 @@ def activation_prime(name: str, z, prime_of: str):
     return mistakes
 
 
+def loss(name: str, y, t):
+    """Mistakes for the value E(y, t): the spec's loss with another reduction (a sum, a mean
+    over the N samples or over all N*K elements, a 1/2 more or less), or with its sign lost."""
+    n, k = numeric.samples(y)
+    return _scaled(np.array(numeric.loss(name)(y, t)), n, k, "the sign is flipped: a loss is never negative")
+
+
 def loss_prime(name: str, y, t):
     n, k = numeric.samples(y)
     return _scaled(numeric.loss_prime(name)(y, t), n, k, SIGN_TEXT)
@@ -200,11 +209,12 @@ def backprop_variant(params, X, T, activations, loss, variant: str | None = None
 
     no_hidden_gprime: hidden deltas lack g'; gprime_of_output: g' evaluated at A;
     transposed: delta W instead of delta W^T (square W only); bias_mean: db averaged;
-    updated_weights: each hidden delta uses W_{l+1} - lr * dW_{l+1} (seed 000's quirk).
+    updated_weights: each hidden delta uses W_{l+1} - lr * dW_{l+1} (seed 000's quirk);
+    no_bias: the forward pass ignores b (Z = A W), db is still the sum of delta.
     """
     As, Zs = [X], []
     for (W, b), act in zip(params, activations):
-        Zs.append(backprop.pre_activation(As[-1], W, b))
+        Zs.append(backprop.pre_activation(As[-1], W, None if variant == "no_bias" else b))
         As.append(numeric.activation(act)(Zs[-1]))
     delta = numeric.output_delta(loss, activations[-1])(As[-1], T, Zs[-1])
     grads = [None] * len(params)
@@ -236,6 +246,37 @@ def backprop_variant(params, X, T, activations, loss, variant: str | None = None
     return grads
 
 
+def deltas(params, X, T, activations, loss):
+    """[delta_l] for every layer, (N, n_l) each: dE/dZ_l by the spec's rules."""
+    As, Zs = [X], []
+    for (W, b), act in zip(params, activations):
+        Zs.append(backprop.pre_activation(As[-1], W, b))
+        As.append(numeric.activation(act)(Zs[-1]))
+    out = [numeric.output_delta(loss, activations[-1])(As[-1], T, Zs[-1])]
+    for l in range(len(params) - 1, 0, -1):
+        gprime = numeric.activation_prime(activations[l - 1])(Zs[l - 1])
+        out.insert(0, backprop.hidden_delta(out[0], params[l][0], gprime))
+    return out
+
+
+def unsummed_bias(impl, case) -> Mistake | None:
+    """'bias_not_summed' when the implementation's raw gradients hold delta_l itself as a
+    bias gradient, one row per sample (dE/db_l = sum over the samples of delta_l)."""
+    try:
+        raw = impl.call("gradients", impl._params_in(case.params), impl._in(case.X), impl._in(case.T),
+                        list(case.activations), case.loss)
+        pairs = [np.asarray(db, dtype=np.float64) for _, db in raw]
+    except (AssertionError, TypeError, ValueError):
+        return None
+    for l, (db, delta, (_, b)) in enumerate(zip(pairs, deltas(case.params, case.X, case.T, case.activations,
+                                                             case.loss), case.params)):
+        db = db.T if impl.column and db.ndim == 2 else db
+        if b is not None and case.X.shape[0] > 1 and db.shape == delta.shape and matches(impl.sign * db, delta):
+            return Mistake("bias_not_summed", f"the bias gradient of layer {l + 1} is delta_{l + 1} itself, one "
+                           f"row per sample: sum it over the batch (dE/db = sum_n delta[n, :])", None)
+    return None
+
+
 def gradients(case):
     ref = backprop_variant(case.params, case.X, case.T, case.activations, case.loss)
     n, k = numeric.samples(case.T)
@@ -243,8 +284,12 @@ def gradients(case):
     for variant, text in (("no_hidden_gprime", "the hidden deltas lack the g'(z) factor"),
                           ("gprime_of_output", "g' was evaluated at the layer's output a instead of z"),
                           ("transposed", "a weight matrix is not transposed in the hidden delta"),
-                          ("bias_mean", "the bias gradient was averaged over the batch instead of summed")):
-        hidden_only = variant != "bias_mean"
+                          ("bias_mean", "the bias gradient was averaged over the batch instead of summed"),
+                          ("no_bias", "the forward pass ignores the biases (Z = A W, no + b), so the gradient "
+                                      "is taken at the wrong point")):
+        if variant == "no_bias" and case.params[0][1] is None:
+            continue
+        hidden_only = variant not in ("bias_mean", "no_bias")
         if hidden_only and len(case.params) == 1:
             continue  # a single layer has no hidden delta to get wrong
         value = backprop_variant(case.params, case.X, case.T, case.activations, case.loss, variant)
@@ -274,7 +319,9 @@ def train_step(case, lr: float):
         quirk = backprop_variant(case.params, case.X, case.T, case.activations, case.loss, "updated_weights", lr)
         mistakes.append(Mistake("updated_weights", "the hidden delta was computed with the already-updated "
                                 "weights of the next layer (update W_{l+1} only after using it)", step(quirk)))
-    return mistakes
+    said = {"sign", "factor_2", "factor_half"}  # the steps above name those
+    return mistakes + [Mistake(m.code, f"a full step theta - lr * g along a wrong gradient g: {m.text}", step(m.value))
+                       for m in gradients(case) if m.code not in said]
 
 
 def forward(case):
@@ -332,7 +379,12 @@ def other_layout(impl, probe_for) -> Mistake | None:
                    f"spec's answer; declare LAYOUT = {other!r}", None)
 
 
-def raised(impl, probe_for) -> Mistake | None:
+def raised(impl, probe_for, *more) -> Mistake | None:
     """For a call that raised on the generated input: the diagnosis on the probe input
-    (``probe_for(impl)`` builds it), else an undeclared layout, else None."""
-    return on_probe(probe_for(impl)) or other_layout(impl, probe_for)
+    (``probe_for(impl)`` builds it), else an undeclared layout, else the first of the
+    ``more`` zero-argument checks that finds a mistake, else None."""
+    for find in (lambda: on_probe(probe_for(impl)), lambda: other_layout(impl, probe_for), *more):
+        found = find()
+        if found is not None:
+            return found
+    return None

@@ -36,6 +36,13 @@ def pytest_addoption(parser):
                     help="address-space limit of the worker process (default 2048 MB)")
     group.addoption("--time-budget", type=float, default=600.0, metavar="SECONDS",
                     help="total time the implementation may spend in calls during the run (default 600)")
+    group.addoption("--gradescope", default=None, metavar="PATH",
+                    help="write Gradescope's results.json to PATH: points per capability (conformance.grading)")
+    group.addoption("--prairielearn", default=None, metavar="PATH",
+                    help="write PrairieLearn's results.json to PATH: points per capability (conformance.grading)")
+    group.addoption("--weights", default=None, metavar="FILE",
+                    help="TOML file of points per capability kind or capability, merged over "
+                         "conformance/weights.toml")
     parser.addini("deltaspec_impl", "implementation under test (like --impl)", default="")
 
 
@@ -50,8 +57,9 @@ def _active(config) -> bool:
 
 
 def _pin_blas() -> str:
-    """One BLAS thread: tiny matrix products are many times slower when a 2-core machine
-    shares them between threads (see benchmarks/bench_conformance.py)."""
+    """One BLAS thread, so the suite never shares its tiny products between threads.
+    Measured here (benchmarks/bench_conformance.py), OpenBLAS already keeps products this
+    small on one thread: pinning changed the suite's time by under 5%, within noise."""
     try:
         from threadpoolctl import threadpool_limits
     except ImportError:
@@ -77,6 +85,9 @@ def pytest_configure(config):
     config.addinivalue_line("markers", "capability(name): the interface capability a check judges")
     state = {"active": _active(config), "loaded": None, "error": None, "outcomes": {}, "records": []}
     config.stash[_STATE] = state
+    from . import grading
+
+    grading.configure(config, state)  # weights, and a zero-score placeholder results file
     if not state["active"]:
         return
     from hypothesis import HealthCheck, settings
@@ -88,6 +99,9 @@ def pytest_configure(config):
     from hypothesis import Phase
 
     profile = config.getoption("--conformance-profile")
+    from . import strategies
+
+    strategies.PROFILE["name"] = profile
     # quick skips shrinking: failures are diagnosed on a fixed probe input anyway, and a
     # grader should not spend minutes minimising a wrong submission's example
     phases = [Phase.explicit, Phase.reuse, Phase.generate] + ([Phase.shrink] if profile == "thorough" else [])
@@ -110,6 +124,7 @@ def pytest_configure(config):
                                   f"{config.getoption('--memory-limit')} MB"
                                   + (f", {state['worker'].containment}" if state["worker"].containment else ""))
     except loader.LoadError as exc:
+        grading.load_failed(config, state, str(exc))
         raise pytest.UsageError(f"deltaspec: {exc}") from None
     from . import strategies
 
@@ -130,6 +145,9 @@ def _load_isolated(config, what: str, route: str):
     except WorkerFailure as exc:
         worker.close()
         raise loader.LoadError(str(exc)) from None
+    except BaseException:  # Ctrl-C while loading: never leave the worker behind
+        worker.close()
+        raise
     if not info.get("loaded"):
         worker.close()
         raise loader.LoadError(str(info.get("error", "the implementation could not be loaded")))
@@ -147,6 +165,9 @@ def pytest_unconfigure(config):
     worker = config.stash.get(_STATE, {}).get("worker")
     if worker is not None:
         worker.close()
+    from . import grading
+
+    grading.unconfigure(config, config.stash.get(_STATE, {}))  # last: after the worker is stopped
 
 
 def pytest_report_header(config):

@@ -111,7 +111,7 @@ def diagnose_with_probe(got, expected, mistakes, probe=None):
             found = diagnosis.diagnose(p_got, p_expected, p_mistakes)
             if found is not None:
                 return diagnosis.Mistake(found.code, found.text + " (seen on a generic probe input with "
-                                         "5 samples and 3 outputs, where the known mistakes differ)", None)
+                                         "5 samples and 3 or 4 outputs, where the known mistakes differ)", None)
     return diagnosis.diagnose(got, expected, mistakes)
 
 

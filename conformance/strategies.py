@@ -6,6 +6,7 @@ convention; the gradient checker also detects kinks on its own.
 """
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 import numpy as np
@@ -29,8 +30,15 @@ def shapes(max_dims: int = 3, max_side: int = 5):
     return st.lists(st.integers(1, max_side), min_size=0, max_size=max_dims).map(tuple)
 
 
+def _clear_of_kinks(v: float) -> bool:
+    return abs(v) >= KINK_MARGIN
+
+
+@functools.lru_cache(maxsize=None)
 def floats_away_from_kinks(lo: float, hi: float):
-    return st.floats(lo, hi, allow_nan=False, allow_infinity=False).filter(lambda v: abs(v) >= KINK_MARGIN)
+    """Finite floats in [lo, hi] at least KINK_MARGIN from 0 (built once per range:
+    hypothesis analyses every new filter, which costs more than the draws)."""
+    return st.floats(lo, hi, allow_nan=False, allow_infinity=False).filter(_clear_of_kinks)
 
 
 def arrays(shape, lo: float = -6.0, hi: float = 6.0, elements=None):
@@ -73,6 +81,20 @@ def outputs(draw, loss: str, shape):
 # The activations and losses the implementation under test provides by name; network
 # checks draw only from these (all of the catalog when it names none). The plugin sets it.
 SCOPE = {"activations": numeric.OUTPUTS, "losses": numeric.LOSSES}
+
+
+# Examples per finite-difference property: each example costs ~20-100 calls into the
+# implementation (a process round trip each when isolated), and the exact comparison
+# with the spec already runs the full example count. The plugin sets it per profile.
+FD_EXAMPLES = {"quick": 4, "thorough": 100}
+PROFILE = {"name": "quick"}
+
+
+def fd_settings():
+    """Hypothesis settings for a finite-difference property under the current profile."""
+    from hypothesis import settings
+
+    return settings(max_examples=FD_EXAMPLES[PROFILE["name"]])
 
 
 def set_scope(activations, losses) -> None:

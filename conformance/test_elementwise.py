@@ -10,7 +10,7 @@ from spec import numeric
 from . import diagnose, report
 from .checks import probe_activation_prime, require
 from .gradcheck import elementwise_derivative
-from .strategies import KINK_MARGIN, z_arrays
+from .strategies import KINK_MARGIN, fd_settings, z_arrays
 
 ACTS = numeric.ACTIVATIONS
 
@@ -41,6 +41,7 @@ def test_derivative_matches_spec(impl, name, z):
 
 @pytest.mark.capability("derivative {name}_prime")
 @pytest.mark.parametrize("name", ACTS)
+@fd_settings()
 @given(z=z_arrays(-4.0, 4.0))
 def test_derivative_matches_finite_differences(impl, name, z):
     """<act>_prime equals a Richardson central difference of the implementation's own <act>."""

@@ -7,9 +7,9 @@ from hypothesis import given, strategies as st
 from spec import numeric
 
 from . import diagnose, report
-from .checks import probe_loss_prime, require
+from .checks import probe_loss, probe_loss_prime, require
 from .gradcheck import GradcheckError, gradcheck
-from .strategies import outputs, targets
+from .strategies import fd_settings, outputs, targets
 
 LOSSES = numeric.LOSSES
 
@@ -31,7 +31,8 @@ def test_loss_value(impl, name, data):
     require(impl, name)
     y, t = data.draw(problems(name))
     got = impl.loss(name, y, t)
-    report.check(np.array(got), np.array(numeric.loss(name)(y, t)), f"{name}(y, t)", _where(y, t))
+    report.check(np.array(got), np.array(numeric.loss(name)(y, t)), f"{name}(y, t)", _where(y, t),
+                 diagnose.loss(name, y, t), probe=probe_loss(impl, name))
 
 
 @pytest.mark.capability("derivative {name}_prime")
@@ -47,6 +48,7 @@ def test_loss_prime_matches_spec(impl, name, data):
 
 @pytest.mark.capability("derivative {name}_prime")
 @pytest.mark.parametrize("name", LOSSES)
+@fd_settings()
 @given(data=st.data())
 def test_loss_prime_matches_finite_differences(impl, name, data):
     """dE/dy against the implementation's own loss: tells a consistent non-spec loss
@@ -57,7 +59,7 @@ def test_loss_prime_matches_finite_differences(impl, name, data):
         # directional: 3 random directions cost ~60 calls where every element would cost
         # ~20 each; the per-element verdict is the comparison with the spec above
         gradcheck(lambda v: impl.loss(name, v, t), lambda v: impl.loss_prime(name, v, t), y,
-                  mode="directional", n_directions=3)
+                  mode="directional", n_directions=2)
     except GradcheckError as exc:
         found = report.diagnose_with_probe(None, None, (), probe_loss_prime(impl, name))
         cause = f" Likely cause: {found.text}." if found else ""

@@ -10,7 +10,7 @@ from spec import numeric
 from . import diagnose, report
 from .checks import probe_network, require
 from .gradcheck import GradcheckError, gradcheck
-from .strategies import networks
+from .strategies import fd_settings, networks
 
 
 @pytest.mark.capability("forward")
@@ -28,7 +28,7 @@ def test_forward(impl, case):
 def test_gradients_match_reference(impl, case):
     require(impl, "gradients")
     got = report.attempt(lambda: impl.gradients(case.params, case.X, case.T, case.activations, case.loss), impl,
-                         lambda i: probe_network(i, case, "gradients"))
+                         lambda i: probe_network(i, case, "gradients"), lambda: diagnose.unsummed_bias(impl, case))
     expected = refnet.gradients(case.params, case.X, case.T, case.activations, case.loss)
     report.check(got, expected, "gradients (dE/dW, dE/db)", case.describe(), diagnose.gradients(case),
                  label="dE/d", probe=probe_network(impl, case, "gradients"))
@@ -47,6 +47,7 @@ def _unflatten(flat, like):
 
 
 @pytest.mark.capability("gradients")
+@fd_settings()
 @given(case=networks(max_depth=3, max_width=5, max_batch=8))
 def test_gradients_match_finite_differences(impl, case):
     """dE/dtheta against directional finite differences of E(forward_impl(theta)), E the

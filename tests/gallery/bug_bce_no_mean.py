@@ -9,8 +9,9 @@ from gallery_base import extend  # noqa: E402
 
 extend(globals(), "correct_tutorial")
 
-EXPECTED_DIAGNOSIS = 'factor_nk'
-CHECKS = ['conformance/test_losses.py']
+EXPECTED_DIAGNOSIS = "factor_nk"
+CHECKS = ["conformance/test_losses.py"]
+
 
 def bce(y, t):
     return float(-np.sum(t * np.log(y) + (1 - t) * np.log(1 - y)))  # the slip: sum, not mean

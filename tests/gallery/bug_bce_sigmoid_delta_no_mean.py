@@ -9,8 +9,11 @@ from gallery_base import extend  # noqa: E402
 
 extend(globals(), "correct_tutorial")
 
-EXPECTED_DIAGNOSIS = 'factor_nk'
-CHECKS = ['conformance/test_deltas.py']
+EXPECTED_DIAGNOSIS = "factor_nk"
+CHECKS = [
+    "conformance/test_deltas.py::test_output_delta",
+]
+
 
 def output_delta(y, t, z, activation, loss):
     if activation == "sigmoid" and loss == "bce":

@@ -9,8 +9,9 @@ from gallery_base import extend  # noqa: E402
 
 extend(globals(), "correct_column")
 
-EXPECTED_DIAGNOSIS = 'bias_mean'
-CHECKS = ['conformance/test_network.py']
+EXPECTED_DIAGNOSIS = "bias_mean"
+CHECKS = ["conformance/test_network.py"]
+
 
 def backprop(params, x, y, activations, cost):
     zs, acts = feedforward_all(params, x, activations)

@@ -9,8 +9,10 @@ from gallery_base import extend  # noqa: E402
 
 extend(globals(), "correct_row")
 
-EXPECTED_DIAGNOSIS = 'prime_of_input'
-CHECKS = ['conformance/test_elementwise.py']
+EXPECTED_DIAGNOSIS = "prime_of_input"
+CHECKS = [
+    "conformance/test_elementwise.py::test_derivative_matches_spec",
+]
 EXPECTED_TEXT = "PRIME_OF = 'z'"
 
 PRIME_OF = "a"  # the slip: the primes take z

@@ -9,8 +9,9 @@ from gallery_base import extend  # noqa: E402
 
 extend(globals(), "correct_column")
 
-EXPECTED_DIAGNOSIS = 'no_bias'
-CHECKS = ['conformance/test_network.py']
+EXPECTED_DIAGNOSIS = "no_bias"
+CHECKS = ["conformance/test_network.py"]
+
 
 def feedforward_all(params, x, activations):
     zs, acts = [], [x]

@@ -9,8 +9,9 @@ from gallery_base import extend  # noqa: E402
 
 extend(globals(), "correct_row")
 
-EXPECTED_DIAGNOSIS = 'factor_1_over_n'
-CHECKS = ['conformance/test_network.py']
+EXPECTED_DIAGNOSIS = "factor_1_over_n"
+CHECKS = ["conformance/test_network.py"]
+
 
 def gradients(params, X, T, activations, loss):
     Z, A = _pass(params, X, activations)

@@ -10,8 +10,9 @@ from gallery_base import extend  # noqa: E402
 
 extend(globals(), "correct_tutorial")
 
-EXPECTED_DIAGNOSIS = 'no_hidden_gprime'
-CHECKS = ['conformance/test_network.py']
+EXPECTED_DIAGNOSIS = "no_hidden_gprime"
+CHECKS = ["conformance/test_network.py"]
+
 
 def gradients(params, X, T, activations, loss):
     zs, layers = forward_all(params, X, activations)

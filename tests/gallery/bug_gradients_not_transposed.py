@@ -9,8 +9,9 @@ from gallery_base import extend  # noqa: E402
 
 extend(globals(), "correct_bias_column")
 
-EXPECTED_DIAGNOSIS = 'transposed'
-CHECKS = ['conformance/test_network.py']
+EXPECTED_DIAGNOSIS = "transposed"
+CHECKS = ["conformance/test_network.py"]
+
 
 def hidden_delta(delta_next, W_next, z, a, activation):
     return np.matmul(delta_next, W_next) * g_prime(activation, z)  # the slip: W_next, not W_next.T

@@ -9,8 +9,9 @@ from gallery_base import extend  # noqa: E402
 
 extend(globals(), "correct_row")
 
-EXPECTED_DIAGNOSIS = 'gprime_of_output'
-CHECKS = ['conformance/test_network.py']
+EXPECTED_DIAGNOSIS = "gprime_of_output"
+CHECKS = ["conformance/test_network.py"]
+
 
 def gradients(params, X, T, activations, loss):
     Z, A = _pass(params, X, activations)

@@ -9,8 +9,11 @@ from gallery_base import extend  # noqa: E402
 
 extend(globals(), "correct_column")
 
-EXPECTED_DIAGNOSIS = 'missing_gprime'
-CHECKS = ['conformance/test_deltas.py']
+EXPECTED_DIAGNOSIS = "missing_gprime"
+CHECKS = [
+    "conformance/test_deltas.py::test_hidden_delta",
+]
+
 
 def hidden_delta(delta_next, w_next, z, a, activation):
     return np.dot(w_next.transpose(), delta_next)  # the slip: * g'(z) is missing

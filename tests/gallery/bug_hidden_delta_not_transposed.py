@@ -9,8 +9,11 @@ from gallery_base import extend  # noqa: E402
 
 extend(globals(), "correct_row")
 
-EXPECTED_DIAGNOSIS = 'transposed'
-CHECKS = ['conformance/test_deltas.py']
+EXPECTED_DIAGNOSIS = "transposed"
+CHECKS = [
+    "conformance/test_deltas.py::test_hidden_delta",
+]
+
 
 def hidden_delta(delta_next, W_next, z, a, activation):
     return derivative(activation, z) * (delta_next @ W_next)  # the slip: W_next, not W_next.T

@@ -10,8 +10,9 @@ from gallery_base import extend  # noqa: E402
 
 extend(globals(), "correct_row")
 
-EXPECTED_DIAGNOSIS = 'factor_k'
-CHECKS = ['conformance/test_losses.py']
+EXPECTED_DIAGNOSIS = "factor_k"
+CHECKS = ["conformance/test_losses.py"]
+
 
 def mse(y, t):
     return float(np.sum((y - t) ** 2)) / _n_samples(y)  # the slip: / N, not / (N K)

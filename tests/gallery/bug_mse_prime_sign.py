@@ -9,8 +9,9 @@ from gallery_base import extend  # noqa: E402
 
 extend(globals(), "correct_row")
 
-EXPECTED_DIAGNOSIS = 'sign'
-CHECKS = ['conformance/test_losses.py']
+EXPECTED_DIAGNOSIS = "sign"
+CHECKS = ["conformance/test_losses.py"]
+
 
 def mse_prime(y, t):
     return 2 * (t - y) / np.size(y)  # the slip: t - y in a SIGN = +1 module

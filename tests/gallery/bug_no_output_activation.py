@@ -9,8 +9,9 @@ from gallery_base import extend  # noqa: E402
 
 extend(globals(), "correct_bias_column")
 
-EXPECTED_DIAGNOSIS = 'no_output_activation'
-CHECKS = ['conformance/test_network.py']
+EXPECTED_DIAGNOSIS = "no_output_activation"
+CHECKS = ["conformance/test_network.py"]
+
 
 def forward(params, X, activations):
     return run(augment(params), X, activations)[1][-1]  # the slip: zs[-1] instead of the output

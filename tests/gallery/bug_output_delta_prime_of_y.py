@@ -9,8 +9,11 @@ from gallery_base import extend  # noqa: E402
 
 extend(globals(), "correct_row")
 
-EXPECTED_DIAGNOSIS = 'gprime_of_output'
-CHECKS = ['conformance/test_deltas.py']
+EXPECTED_DIAGNOSIS = "gprime_of_output"
+CHECKS = [
+    "conformance/test_deltas.py::test_output_delta",
+]
+
 
 def output_delta(y, t, z, activation, loss):
     if activation == "softmax":

@@ -9,8 +9,9 @@ from gallery_base import extend  # noqa: E402
 
 extend(globals(), "correct_column")
 
-EXPECTED_DIAGNOSIS = 'factor_half'
-CHECKS = ['conformance/test_losses.py']
+EXPECTED_DIAGNOSIS = "factor_half"
+CHECKS = ["conformance/test_losses.py"]
+
 
 def sse_prime(a, y):
     return a - y  # the slip: sse treated as half_sse

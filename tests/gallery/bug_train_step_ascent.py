@@ -8,8 +8,9 @@ from gallery_base import extend  # noqa: E402
 
 extend(globals(), "correct_column")
 
-EXPECTED_DIAGNOSIS = 'ascent'
-CHECKS = ['conformance/test_network.py']
+EXPECTED_DIAGNOSIS = "ascent"
+CHECKS = ["conformance/test_network.py"]
+
 
 def train_step(params, X, T, lr, activations, loss):
     nabla = backprop(params, X, T, activations, loss)

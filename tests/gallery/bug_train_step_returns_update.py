@@ -9,8 +9,11 @@ from gallery_base import extend  # noqa: E402
 
 extend(globals(), "correct_row")
 
-EXPECTED_DIAGNOSIS = 'returned_update'
-CHECKS = ['conformance/test_network.py']
+EXPECTED_DIAGNOSIS = "returned_update"
+CHECKS = [
+    "conformance/test_network.py::test_train_step",
+]
+
 
 def train_step(params, X, T, lr, activations, loss):
     grads = gradients(params, X, T, activations, loss)

@@ -9,8 +9,11 @@ from gallery_base import extend  # noqa: E402
 
 extend(globals(), "correct_tutorial")
 
-EXPECTED_DIAGNOSIS = 'gprime_a_of_z'
-CHECKS = ['conformance/test_deltas.py']
+EXPECTED_DIAGNOSIS = "gprime_a_of_z"
+CHECKS = [
+    "conformance/test_deltas.py::test_hidden_delta",
+]
+
 
 def hidden_delta(delta_next, W_next, z, a, activation):
     return delta_next.dot(W_next.T) * slope(activation, z, z)  # the slip: z where the output goes

@@ -9,8 +9,11 @@ from gallery_base import extend  # noqa: E402
 
 extend(globals(), "correct_column")
 
-EXPECTED_DIAGNOSIS = 'layout'
-CHECKS = ['conformance/test_network.py']
+EXPECTED_DIAGNOSIS = "layout"
+CHECKS = [
+    "conformance/test_network.py::test_forward",
+    "conformance/test_elementwise.py::test_softmax",
+]
 EXPECTED_TEXT = "LAYOUT = 'column'"
 
 del LAYOUT  # the slip: the declaration LAYOUT = "column" is missing

@@ -9,8 +9,10 @@ from gallery_base import extend  # noqa: E402
 
 extend(globals(), "correct_tutorial")
 
-EXPECTED_DIAGNOSIS = 'prime_of_output'
-CHECKS = ['conformance/test_elementwise.py']
+EXPECTED_DIAGNOSIS = "prime_of_output"
+CHECKS = [
+    "conformance/test_elementwise.py::test_derivative_matches_spec",
+]
 EXPECTED_TEXT = "PRIME_OF = 'a'"
 
 del PRIME_OF  # the slip: the declaration PRIME_OF = "a" is missing

@@ -10,8 +10,10 @@ from gallery_base import extend  # noqa: E402
 
 extend(globals(), "correct_bias_column")
 
-EXPECTED_DIAGNOSIS = 'sign'
-CHECKS = ['conformance/test_losses.py']
+EXPECTED_DIAGNOSIS = "sign"
+CHECKS = [
+    "conformance/test_losses.py::test_loss_prime_matches_spec",
+]
 EXPECTED_TEXT = "SIGN = -1"
 
 del SIGN  # the slip: the declaration SIGN = -1 is missing, so the default +1 applies

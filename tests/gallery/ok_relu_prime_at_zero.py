@@ -14,7 +14,13 @@ from gallery_base import extend  # noqa: E402
 extend(globals(), "correct_row")
 
 EXPECTED_DIAGNOSIS = None
-CHECKS = ["conformance/test_elementwise.py", "conformance/test_deltas.py", "conformance/test_network.py"]
+CHECKS = [
+    "conformance/test_elementwise.py::test_derivative_matches_spec[relu]",
+    "conformance/test_elementwise.py::test_derivative_matches_finite_differences[relu]",
+    "conformance/test_elementwise.py::test_kinks_are_reported_not_failed",
+    "conformance/test_deltas.py::test_hidden_delta[relu]",
+    "conformance/test_network.py::test_gradients_match_reference",
+]
 
 
 def relu_prime(z):
