@@ -18,10 +18,16 @@ wall-clock limit), and the run must:
 
 Controls: the modules marked ``CONTROL = "no-isolate"`` run again with --no-isolate,
 where their cheat must work (a wrong check passes, pytest exits 0, or the results file is
-forged): isolation is what stops them.
+forged): isolation is what stops them. The modules marked ``FALLBACK`` run again with
+``DELTASPEC_SANDBOX=0`` (the worker without namespaces, as in a container that forbids
+them) and must be contained all the same; those marked ``NEEDS_SANDBOX`` are skipped
+where the worker gets no namespace sandbox (not root, not Linux).
 
 Only the runs whose tests are selected are started. By default: the modules without
-``SLOW = True`` and two controls (``DEFAULT_CONTROLS``); ``-m slow`` runs the rest.
+``SLOW = True``, two controls (``DEFAULT_CONTROLS``) and one fallback
+(``DEFAULT_FALLBACKS``); ``-m slow`` runs the rest. The last tests exercise the pieces
+directly: the wire format's refusals and deadlines, the adapter's refusals in-process,
+the one-line text, and the capability drop against /proc/<pid>/mem.
 """
 from __future__ import annotations
 
@@ -48,7 +54,7 @@ WORKERS = 2
 WALL = 120            # seconds: a run that takes longer has hung the grader
 LINGER_PAUSE = 2.0    # seconds to wait before re-reading a results file a delayed writer targets
 CONSTANTS = {"EXPECT_STATUS", "EXPECT_REASON", "MUST_FAIL", "PYTEST_ARGS", "CONTROL", "CONTROL_EXPECT",
-             "LINGERS", "SLOW", "MARKER", "FALLBACK"}
+             "LINGERS", "SLOW", "MARKER", "FALLBACK", "NEEDS_SANDBOX"}
 SUMMARY = re.compile(r"^(\d+ (failed|passed|skipped|error|errors|deselected)(, )?)+ in [\d.]+s( \(.*\))?$")
 FAKE_LINE = re.compile(r"^[=\s]*(110 passed|PASSED\s*$)")
 
@@ -78,6 +84,7 @@ class Hostile:
     slow: bool = False
     marker: str | None = None
     fallback: bool = False
+    needs_sandbox: bool = False
 
     @classmethod
     def read(cls, path: Path) -> "Hostile":
@@ -91,10 +98,28 @@ class Hostile:
         return cls(path.stem, path, values["EXPECT_STATUS"], [reasons] if isinstance(reasons, str) else list(reasons),
                    list(values.get("MUST_FAIL", [])), list(values.get("PYTEST_ARGS", [])), values.get("CONTROL"),
                    values.get("CONTROL_EXPECT"), bool(values.get("LINGERS")), bool(values.get("SLOW")),
-                   values.get("MARKER"), bool(values.get("FALLBACK")))
+                   values.get("MARKER"), bool(values.get("FALLBACK")), bool(values.get("NEEDS_SANDBOX")))
 
 
 HOSTILES = {h.name: h for h in (Hostile.read(p) for p in sorted(HOSTILE.glob("*.py")))}
+_containment: list = []
+
+
+def containment() -> str:
+    """The worker's containment on this machine (the header's isolation line), probed once
+    in a subprocess: some guarantees need the namespace sandbox (root on Linux)."""
+    if not _containment:
+        probe = ("import sys; from conformance.worker import Worker; w = Worker(sys.argv[1]); w.start(); "
+                 "print(w.containment); w.close()")
+        out = subprocess.run([sys.executable, "-c", probe, str(ROOT / "docs" / "examples" / "student_trask.py")],
+                             cwd=ROOT, capture_output=True, text=True, timeout=120,
+                             env={k: v for k, v in os.environ.items() if k != "DELTASPEC_SANDBOX"})
+        _containment.append(out.stdout.strip())
+    return _containment[0]
+
+
+def sandboxed() -> bool:
+    return "namespace sandbox" in containment() and "memory cgroup" in containment()
 
 
 @dataclass
@@ -228,6 +253,8 @@ def _wanted(session) -> set:
         if Path(str(item.fspath)) != Path(__file__) or not hasattr(item, "callspec"):
             continue
         name = item.callspec.params.get("name")
+        if HOSTILES[name].needs_sandbox and MODES[item.originalname] != "no-isolate" and not sandboxed():
+            continue  # skipped by the test itself
         wanted.add((name, MODES[item.originalname]))
     return wanted
 
@@ -277,6 +304,8 @@ def _summary_counts(output: str) -> dict:
 
 @pytest.mark.parametrize("name", [_param(n) for n in HOSTILES])
 def test_hostile_is_contained(runs, name):
+    if HOSTILES[name].needs_sandbox and not sandboxed():
+        pytest.skip(f"needs the worker's namespace sandbox and cgroups (root on Linux); here: {containment()}")
     check_contained(runs[(name, "isolate")])
 
 
@@ -342,6 +371,10 @@ def check_contained(run: Run) -> None:
             assert tests[capability]["score"] == 0, f"{name}: {capability} earned points: {tests[capability]}"
         assert grade["score"] == pytest.approx(sum(t["score"] for t in grade["tests"]))
         assert grade["score"] < sum(t["max_score"] for t in grade["tests"])
+        for capability, test in tests.items():  # points only where every check that ran passed
+            mine = [r["outcome"] for r in data["records"] if r["capability"] == capability]
+            if test["score"] > 0:
+                assert "passed" in mine and "failed" not in mine, f"{name}: {capability} earned points: {mine}"
 
 
 def _gradescope(run: Run) -> dict:

@@ -21,6 +21,7 @@ import time
 import numpy as np
 
 EXPECT_STATUS = 1
+NEEDS_SANDBOX = True
 EXPECT_REASON = "child process"
 MUST_FAIL = ["derivative sigmoid_prime"]
 SLOW = True

@@ -15,6 +15,7 @@ import signal
 import numpy as np
 
 EXPECT_STATUS = 1
+NEEDS_SANDBOX = True
 EXPECT_REASON = "children were OOM-killed"
 MUST_FAIL = ["derivative sigmoid_prime"]
 SLOW = True

@@ -16,6 +16,7 @@ from pathlib import Path
 import numpy as np
 
 EXPECT_STATUS = 1
+NEEDS_SANDBOX = True
 EXPECT_REASON = "differ from the spec"
 MUST_FAIL = ["derivative sigmoid_prime"]
 CONTROL = "no-isolate"

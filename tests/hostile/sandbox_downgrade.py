@@ -17,6 +17,7 @@ from pathlib import Path
 import numpy as np
 
 EXPECT_STATUS = 4
+NEEDS_SANDBOX = True
 EXPECT_REASON = "could not be loaded"
 MUST_FAIL = []
 MARKER = "_hostile_sandbox_downgrade_was_here.txt"

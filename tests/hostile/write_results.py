@@ -20,6 +20,7 @@ import time
 import numpy as np
 
 EXPECT_STATUS = 1
+NEEDS_SANDBOX = True
 EXPECT_REASON = "differ from the spec"
 MUST_FAIL = ["derivative sigmoid_prime"]
 LINGERS = True
