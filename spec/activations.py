@@ -39,7 +39,6 @@ class Activation:
     summary: str
     kinks: tuple = ()
     kink_convention: str = ""
-    hidden_ok: bool = True
 
 
 def _piecewise_at_zero(pos, neg):

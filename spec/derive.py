@@ -179,8 +179,9 @@ def activation_prime_a(name: str):
 
 def prime_a_reason(name: str) -> str:
     """Why an activation has or lacks a g'(a) form, for the rendered spec."""
-    if activation_prime_a(name) is not None:
-        return "g'(z) = " + str(activation_prime_a(name)).replace("a", "g(z)") + " with a = g(z)"
+    prime_a = activation_prime_a(name)
+    if prime_a is not None:
+        return f"g'(z) = {prime_a.subs(a, sp.Function('g')(z))}"
     return (
         "none: a = g(z) does not determine z's slope (for rbf, z and -z give the same a "
         "and opposite slopes), so the derivative must take z"
