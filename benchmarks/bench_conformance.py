@@ -13,8 +13,8 @@ b. Pinning BLAS to one thread: (i) a micro-benchmark of tiny matrix products lik
    quick-profile wall time with the plugin's pinning (default) and with
    ``DELTASPEC_PIN_BLAS=0``. Repetitions of (a) and (b.ii) are interleaved, so machine noise
    hits both alike; ratios are of medians measured in this one run.
-c. The detection threshold: wrappers around ``reference.plugin`` whose ``gradients`` scale
-   the single element dE/dW_1[0, 0] by (1 + r); which r ``conformance/test_network.py``
+c. The detection threshold: wrappers around ``deltaspec.reference.implementation`` whose ``gradients`` scale
+   the single element dE/dW_1[0, 0] by (1 + r); which r ``conformance/checks/test_network.py``
    catches (exit code 1) and which pass, for the whole module and for the finite-difference
    check alone (``-k test_gradients_match_finite_differences``), plus the unmodified
    reference (must pass).
@@ -177,7 +177,7 @@ def machine() -> None:
           f"(BLAS {blas.get('name', '?')} {blas.get('version', '')}), torch {version('torch')}, "
           f"pytest {version('pytest')}, hypothesis {version('hypothesis')}, "
           f"threadpoolctl {version('threadpoolctl')}")
-    pin = subprocess.run([sys.executable, "-c", "from conformance.plugin import _pin_blas; print(_pin_blas())"],
+    pin = subprocess.run([sys.executable, "-c", "from deltaspec.conformance.plugin import _pin_blas; print(_pin_blas())"],
                          cwd=ROOT, env=clean_env(), capture_output=True, text=True)
     print(f"the plugin pins BLAS via: {pin.stdout.strip() or pin.stderr.strip().splitlines()[-1]}")
     git = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True)
@@ -192,8 +192,8 @@ def machine() -> None:
     print(f"load average (1/5/15 min) at start: {load()}")
 
 
-TOLERANCES = ("import numpy as np; from conformance.gradcheck import default_tolerances as d; "
-              "from conformance import report as r; "
+TOLERANCES = ("import numpy as np; from deltaspec.conformance.gradcheck import default_tolerances as d; "
+              "from deltaspec.conformance.judging import report as r; "
               "print(f'gradcheck float64 rtol {d(np.float64)[0]:g}, '"
               "f'report.check float64 (rtol, atol/scale) {r.TOLERANCES[np.dtype(np.float64)]}, '"
               "f'report.FD_RTOL {r.FD_RTOL:g}')")
@@ -248,10 +248,10 @@ def suite_times(runs: int) -> None:
     for a, b in ((unpinned, pinned), ("quick profile, --no-isolate", pinned)):
         print(f"ratio '{a}' / '{b}' (medians): wall {med(wall[a]) / med(wall[b]):.3f}, "
               f"CPU {med(cpu[a]) / med(cpu[b]):.3f}")
-    worker = ROOT / "conformance" / "worker.py"
+    worker = ROOT / "conformance" / "isolation" / "worker.py"
     if worker.exists() and 'OPENBLAS_NUM_THREADS="1"' in worker.read_text():
         print("(DELTASPEC_PIN_BLAS acts on the pytest process only: the isolated worker that runs the "
-              "implementation always gets OPENBLAS_NUM_THREADS=1 from conformance/worker.py)")
+              "implementation always gets OPENBLAS_NUM_THREADS=1 from conformance/isolation/worker.py)")
 
     # per-module split, one extra pinned run with durations
     t, proc = timed(SUITE + ["--durations=0", "--durations-min=0"], clean_env())
@@ -329,9 +329,9 @@ def micro(runs: int, calls: int) -> None:
 
 
 # ------------------------------------------------------- c: detection threshold
-WRAPPER = '''"""reference.plugin, with dE/dW_1[0, 0] of ``gradients`` scaled by (1 + R)."""
+WRAPPER = '''"""deltaspec.reference.implementation, with dE/dW_1[0, 0] of ``gradients`` scaled by (1 + R)."""
 import numpy as _np
-import reference.plugin as _ref
+import deltaspec.reference.implementation as _ref
 
 for _n in dir(_ref):
     if not _n.startswith("_"):
@@ -353,19 +353,19 @@ FAILED = re.compile(r"^FAILED \S+::(\w+)")
 
 def threshold() -> None:
     print("\n== c. detection threshold: dE/dW_1[0, 0] of gradients scaled by (1 + r) ==")
-    module = [sys.executable, "-m", "pytest", "conformance/test_network.py", "-q", "-p", "no:cacheprovider"]
+    module = [sys.executable, "-m", "pytest", "conformance/checks/test_network.py", "-q", "-p", "no:cacheprovider"]
     fd_only = ["-k", "test_gradients_match_finite_differences"]
     rows = []
     caught_all: dict[float, bool] = {}
     caught_fd: dict[float, bool] = {}
     start = time.perf_counter()
     with tempfile.TemporaryDirectory() as tmp:
-        cases = [("reference.plugin (unmodified)", None)] + [("wrapper r = 0", 0.0)] + \
+        cases = [("deltaspec.reference.implementation (unmodified)", None)] + [("wrapper r = 0", 0.0)] + \
                 [(f"wrapper r = {r:.0e}", r) for r in RS]
         jobs = []
         for k, (label, r) in enumerate(cases):
             if r is None:
-                impl = "reference.plugin"
+                impl = "deltaspec.reference.implementation"
             else:
                 path = Path(tmp) / f"wrapped_{k}.py"
                 path.write_text(WRAPPER.format(r=r))

@@ -2,14 +2,14 @@
 batch throughput. Printed with the machine it ran on and its load average.
 
 a. One call across the process boundary: ``conformance.worker.Worker`` on
-   ``reference.plugin``, ``sigmoid`` of a (16, 8) float64 array, timed call by call
+   ``deltaspec.reference.implementation``, ``sigmoid`` of a (16, 8) float64 array, timed call by call
    (median and 90th percentile, in microseconds), against the same call in this process.
 b. The quick profile on the bundled reference (``python -m pytest conformance -q -p
    no:cacheprovider`` from the repo root, a fresh process each time, pytest start-up
    included), with the worker process (the default) and with ``--no-isolate``; the runs
    are interleaved (A B B A A B ...) so machine noise hits both alike. Target: isolated /
    in-process <= 1.30, as a ratio of the medians.
-c. Batch throughput: ``python -m conformance grade DIR --out CSV --jobs 2`` on sample
+c. Batch throughput: ``python -m deltaspec.conformance grade DIR --out CSV --jobs 2`` on sample
    submissions, in submissions per minute: (i) the sample assignment of
    docs/autograder (sigmoid and MSE, 7 capabilities, --weights docs/autograder/weights.toml)
    on 8 submissions: 3 correct, 2 partial, 1 folder, 1 syntax error, 1 import error;
@@ -73,12 +73,12 @@ def pct(values, q):
 def part_a(calls: int) -> None:
     import numpy as np
 
-    import reference.plugin as local
-    from conformance.worker import Worker
+    import deltaspec.reference.implementation as local
+    from deltaspec.conformance.isolation.worker import Worker
 
     print(f"\na. one call: sigmoid on a (16, 8) float64 array, {calls} calls each ({load()})")
     x = np.random.default_rng(0).standard_normal((16, 8))
-    worker = Worker("reference.plugin")
+    worker = Worker("deltaspec.reference.implementation")
     try:
         worker.start()
         for _ in range(50):
@@ -140,7 +140,7 @@ def _samples():
 def _batch(directory: Path, jobs: int, *extra: str) -> tuple[float, int]:
     out = directory.parent / f"{directory.name}-out" / "gradebook.csv"
     t = time.perf_counter()
-    proc = subprocess.run([sys.executable, "-m", "conformance", "grade", str(directory), "--out", str(out),
+    proc = subprocess.run([sys.executable, "-m", "deltaspec.conformance", "grade", str(directory), "--out", str(out),
                            "--jobs", str(jobs), *extra], cwd=directory.parent, env=env(), capture_output=True,
                           text=True)
     elapsed = time.perf_counter() - t
@@ -170,7 +170,7 @@ def part_c(jobs: int, full: int) -> None:
             whole = Path(tmp) / "full"
             whole.mkdir()
             for i in range(full):
-                (whole / f"student{i}.py").write_text("from reference.plugin import *  # noqa: F401,F403\n")
+                (whole / f"student{i}.py").write_text("from deltaspec.reference.implementation import *  # noqa: F401,F403\n")
             elapsed, n = _batch(whole, jobs)
             print(f"   whole interface (31 capabilities): {n} submissions in {elapsed:.1f} s = "
                   f"{60 * n / elapsed:.1f} submissions per minute")

@@ -17,7 +17,7 @@ import sys
 import tempfile
 import time
 
-CODE = "import spec, spec.numeric as n; m = n.compiled(); [getattr(m, k) for k in dir(m)]"
+CODE = "import deltaspec.spec.numeric as n; m = n.compiled(); [getattr(m, k) for k in dir(m)]"
 
 
 def one_run(cache_dir: str) -> float:

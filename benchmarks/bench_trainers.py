@@ -23,7 +23,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import numpy as np  # noqa: E402
 
-from reference import registry  # noqa: E402
+from deltaspec.reference.trainers import registry  # noqa: E402
 
 # ------------------------------------------------------------------ the original loops
 

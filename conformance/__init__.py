@@ -1,6 +1,6 @@
 """Conformance tools: a finite-difference gradient-check engine (numpy only)."""
 
-from .gradcheck import (  # noqa: F401
+from deltaspec.conformance.gradcheck import (  # noqa: F401
     ElementwiseDerivative,
     GradcheckError,
     GradcheckInputError,

@@ -1,10 +1,10 @@
-"""``python -m conformance``: grading from the command line.
+"""``python -m deltaspec.conformance``: grading from the command line.
 
-    python -m conformance grade SUBMISSIONS_DIR --out gradebook.csv [--jobs N] [--weights W]
+    python -m deltaspec.conformance grade SUBMISSIONS_DIR --out gradebook.csv [--jobs N] [--weights W]
                                 [--profile quick|thorough] [--timeout S] [--json-dir DIR]
-    python -m conformance run SUBMISSION [--gradescope F] [--prairielearn F] [--weights W]
+    python -m deltaspec.conformance run SUBMISSION [--gradescope F] [--prairielearn F] [--weights W]
                               [--profile quick|thorough] [--timeout S]
-    python -m conformance capabilities [--weights W]
+    python -m deltaspec.conformance capabilities [--weights W]
 
 ``grade`` grades every submission (a .py file or a folder) in SUBMISSIONS_DIR, N at a
 time, each in its own isolated run, and writes a CSV gradebook plus one Gradescope JSON
@@ -21,7 +21,7 @@ import os
 import sys
 from pathlib import Path
 
-from . import batch, grading
+from deltaspec.conformance.grading import batch, scoring as grading
 
 
 class _Parser(argparse.ArgumentParser):
@@ -52,12 +52,12 @@ def _positive_float(text: str) -> float:
 
 
 def _parser() -> _Parser:
-    parser = _Parser(prog="python -m conformance", description="Grade backpropagation implementations.")
+    parser = _Parser(prog="python -m deltaspec.conformance", description="Grade backpropagation implementations.")
     sub = parser.add_subparsers(dest="command", metavar="{grade,run,capabilities}", parser_class=_Parser)
 
     def common(p):
         p.add_argument("--weights", metavar="FILE", help="TOML points per capability kind or capability "
-                                                        "(merged over conformance/weights.toml)")
+                                                        "(merged over conformance/grading/weights.toml)")
         p.add_argument("--profile", choices=batch.PROFILES, default="quick",
                        help="conformance profile (default quick)")
         p.add_argument("--timeout", type=_positive_float, default=batch.DEFAULT_TIMEOUT, metavar="SECONDS",

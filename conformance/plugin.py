@@ -42,7 +42,7 @@ def pytest_addoption(parser):
                     help="write PrairieLearn's results.json to PATH: points per capability (conformance.grading)")
     group.addoption("--weights", default=None, metavar="FILE",
                     help="TOML file of points per capability kind or capability, merged over "
-                         "conformance/weights.toml")
+                         "conformance/grading/weights.toml")
     parser.addini("deltaspec_impl", "implementation under test (like --impl)", default="")
 
 
@@ -85,21 +85,21 @@ def pytest_configure(config):
     config.addinivalue_line("markers", "capability(name): the interface capability a check judges")
     state = {"active": _active(config), "loaded": None, "error": None, "outcomes": {}, "records": []}
     config.stash[_STATE] = state
-    from . import grading
+    from deltaspec.conformance.grading import scoring as grading
 
     grading.configure(config, state)  # weights, and a zero-score placeholder results file
     if not state["active"]:
         return
     from hypothesis import HealthCheck, settings
 
-    from . import loader
+    from deltaspec.conformance.interface import loader
 
     examples = PROFILES[config.getoption("--conformance-profile")]
     seeded = config.getoption("--hypothesis-seed", None) is not None
     from hypothesis import Phase
 
     profile = config.getoption("--conformance-profile")
-    from . import strategies
+    from deltaspec.conformance.judging import strategies
 
     strategies.PROFILE["name"] = profile
     # quick skips shrinking: failures are diagnosed on a fixed probe input anyway, and a
@@ -126,7 +126,7 @@ def pytest_configure(config):
     except loader.LoadError as exc:
         grading.load_failed(config, state, str(exc))
         raise pytest.UsageError(f"deltaspec: {exc}") from None
-    from . import strategies
+    from deltaspec.conformance.judging import strategies
 
     ns = state["loaded"]
     strategies.set_scope([a for a in strategies.numeric.OUTPUTS if ns.provides(a)],
@@ -135,8 +135,8 @@ def pytest_configure(config):
 
 def _load_isolated(config, what: str, route: str):
     """Start the worker and load the implementation there; LoadError on failure."""
-    from . import loader
-    from .worker import RemoteNamespace, Worker, WorkerFailure
+    from deltaspec.conformance.interface import loader
+    from deltaspec.conformance.isolation.worker import RemoteNamespace, Worker, WorkerFailure
 
     worker = Worker(what, timeout=config.getoption("--call-timeout"),
                     memory=config.getoption("--memory-limit") << 20, budget=config.getoption("--time-budget"))
@@ -165,7 +165,7 @@ def pytest_unconfigure(config):
     worker = config.stash.get(_STATE, {}).get("worker")
     if worker is not None:
         worker.close()
-    from . import grading
+    from deltaspec.conformance.grading import scoring as grading
 
     grading.unconfigure(config, config.stash.get(_STATE, {}))  # last: after the worker is stopped
 
@@ -192,7 +192,7 @@ def pytest_report_header(config):
 @pytest.fixture(scope="session")
 def impl(request):
     """The implementation under test, adapted to the spec's conventions."""
-    from .adapter import Implementation
+    from deltaspec.conformance.interface.adapter import Implementation
 
     loaded = request.config.stash[_STATE].get("loaded")
     if loaded is None:
@@ -257,7 +257,7 @@ def pytest_terminal_summary(terminalreporter, config):
     loaded = state.get("loaded")
     if not loaded:
         return
-    from .loader import capabilities
+    from deltaspec.conformance.interface.loader import capabilities
 
     provided = loaded.provided_capabilities()
     total = capabilities()

@@ -11,7 +11,7 @@ Modules:
   ``class_xor`` (002): the faithful trainers;
 * ``equivalents``: each faithful trainer as a configuration of ``network``;
 * ``registry``: the trainers' names, seeds, networks, losses, conventions and options;
-  ``__main__``: ``python -m reference list | run NAME [options]``;
+  ``__main__``: ``python -m deltaspec.reference list | run NAME [options]``;
 * ``naive_forms``: naive forms of spec functions that ``spec.numeric`` does not
   compile (the RBF's slope in z and a; relu as one ``numpy.where``);
 * ``trajectory`` (what a run returns) and ``printing`` (floats at full precision).

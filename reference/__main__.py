@@ -1,7 +1,7 @@
-"""``python -m reference``: list the faithful trainers, or run one.
+"""``python -m deltaspec.reference``: list the faithful trainers, or run one.
 
-    python -m reference list
-    python -m reference run NAME [--seed N] [--epochs N] [--alpha A] [--hidden H] [--faithful]
+    python -m deltaspec.reference list
+    python -m deltaspec.reference run NAME [--seed N] [--epochs N] [--alpha A] [--hidden H] [--faithful]
 
 ``run`` prints the lines the original program printed (Python 3, floats in full).
 An unknown name, an unknown option, an option the trainer does not take or a bad
@@ -13,9 +13,9 @@ import argparse
 import math
 import sys
 
-from . import registry
+from deltaspec.reference.trainers import registry
 
-PROG = "python -m reference"
+PROG = "python -m deltaspec.reference"
 SEED_MAX = 2**32 - 1  # numpy's legacy seeding takes 0 .. 2**32 - 1
 
 
@@ -76,7 +76,7 @@ def parser() -> argparse.ArgumentParser:
 def _seed_line(key: str) -> str:
     """'003 <title>, <author> (<file>)' from spec.conventions, or just the key."""
     try:
-        from spec import conventions
+        from deltaspec.spec import conventions
 
         seed = conventions.seed(key)
     except (ImportError, AttributeError, ValueError):

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
-from spec import backprop, numeric
+from deltaspec.spec import backprop, numeric
 
 SOFTMAX = "softmax"
 

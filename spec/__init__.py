@@ -9,6 +9,6 @@
 
 ``import spec`` is cheap: SymPy loads only when something symbolic is asked for.
 """
-from . import backprop, numeric
+from deltaspec.spec import backprop, numeric
 
 __all__ = ["backprop", "numeric"]

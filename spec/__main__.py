@@ -1,4 +1,4 @@
-"""``python -m spec render`` writes docs/SPEC.md; ``python -m spec check`` checks a hand derivation."""
+"""``python -m deltaspec.spec render`` writes docs/SPEC.md; ``python -m deltaspec.spec check`` checks a hand derivation."""
 from __future__ import annotations
 
 import argparse
@@ -6,12 +6,12 @@ import sys
 
 
 def _render(argv) -> int:
-    parser = argparse.ArgumentParser(prog="python -m spec render",
+    parser = argparse.ArgumentParser(prog="python -m deltaspec.spec render",
                                      description="Write the generated spec (and plots, with matplotlib).")
     parser.add_argument("--out", default="docs/SPEC.md", help="where to write (default: docs/SPEC.md)")
     parser.add_argument("--no-plots", action="store_true", help="do not draw the activation plots")
     args = parser.parse_args(argv)
-    from . import render
+    from deltaspec.spec import render
 
     for line in render.write(args.out, plots=not args.no_plots):
         print(line)
@@ -20,16 +20,16 @@ def _render(argv) -> int:
 
 def _source(argv) -> int:
     if argv:
-        print(f"python -m spec source: takes no arguments, got {' '.join(argv)!r}", file=sys.stderr)
+        print(f"python -m deltaspec.spec source: takes no arguments, got {' '.join(argv)!r}", file=sys.stderr)
         return 2
-    from . import numeric
+    from deltaspec.spec import numeric
 
     sys.stdout.write(numeric.source())
     return 0
 
 
 def _check(argv) -> int:
-    from . import check
+    from deltaspec.spec import check
 
     return check.main(argv)
 
@@ -41,14 +41,14 @@ def main(argv=None) -> int:
     """Dispatch to a subcommand; an unknown one is a one-line error with exit status 2."""
     argv = sys.argv[1:] if argv is None else list(argv)
     if not argv or argv[0] in ("-h", "--help"):
-        print("usage: python -m spec {render,check,source} [options]\n"
+        print("usage: python -m deltaspec.spec {render,check,source} [options]\n"
               "  render  write docs/SPEC.md from the SymPy derivations\n"
-              "  check   check a hand-derived derivative or delta (python -m spec check --help)\n"
+              "  check   check a hand-derived derivative or delta (python -m deltaspec.spec check --help)\n"
               "  source  print the generated NumPy source of every numeric function")
         return 0 if argv else 2
     command = COMMANDS.get(argv[0])
     if command is None:
-        print(f"python -m spec: unknown command {argv[0]!r}; choose from: {', '.join(COMMANDS)}", file=sys.stderr)
+        print(f"python -m deltaspec.spec: unknown command {argv[0]!r}; choose from: {', '.join(COMMANDS)}", file=sys.stderr)
         return 2
     return command(argv[1:])
 

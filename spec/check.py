@@ -54,9 +54,9 @@ import numpy as np
 import sympy as sp
 from sympy.parsing.sympy_parser import auto_number, parse_expr, rationalize
 
-from . import activations, derive, losses
-from .activations import a, z
-from .losses import K, N, t, y
+from deltaspec.spec import activations, derive, losses
+from deltaspec.spec.activations import a, z
+from deltaspec.spec.losses import K, N, t, y
 
 S = derive.S  # softmax: S = sum_k y_k dE/dy_k over the sample's row
 S_t = sp.Symbol("S_t", real=True)  # softmax: sum_k t_k over the sample's row
@@ -829,7 +829,7 @@ _VALUE_OPTIONS = ("--activation", "--derivative", "--of", "--loss", "--delta", "
 
 
 def _parser() -> _Parser:
-    p = _Parser(prog="python -m spec check", allow_abbrev=False,
+    p = _Parser(prog="python -m deltaspec.spec check", allow_abbrev=False,
                 description="Check a hand-derived formula against the spec. Exit 0 correct, "
                             "1 incorrect (or wrong only at a kink), 2 bad input.")
     p.add_argument("--activation", action=_Once, help="catalog name or an expression in z")
@@ -883,7 +883,7 @@ def _require(args, mode: str, need, forbid) -> None:
 
 
 def main(argv=None) -> int:
-    """``python -m spec check ...``: print the verdict's report. Exit 0 correct, 1 incorrect
+    """``python -m deltaspec.spec check ...``: print the verdict's report. Exit 0 correct, 1 incorrect
     (including "correct except at the kink"), 2 bad input (one line on stderr)."""
     argv = list(sys.argv[1:] if argv is None else argv)
     try:

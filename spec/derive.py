@@ -15,9 +15,9 @@ import itertools
 
 import sympy as sp
 
-from . import activations, losses
-from .activations import a, z
-from .losses import K, N, t, y
+from deltaspec.spec import activations, losses
+from deltaspec.spec.activations import a, z
+from deltaspec.spec.losses import K, N, t, y
 
 # ---------------------------------------------------------------- simplification
 

@@ -149,7 +149,7 @@ def _naive_src(name, params, expr):
 
 def _generate() -> str:
     """Derive every expression and print the whole module (the slow, SymPy part)."""
-    from . import activations, derive, losses
+    from deltaspec.spec import activations, derive, losses
 
     z, a = activations.z, activations.a
     y, t, N, K = losses.y, losses.t, losses.N, losses.K

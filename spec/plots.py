@@ -9,7 +9,7 @@ from pathlib import Path
 
 import numpy as np
 
-from . import numeric
+from deltaspec.spec import numeric
 
 
 def draw_all(folder: Path) -> list[str]:

@@ -39,12 +39,12 @@ fi
 
 # Derive and compile the spec now rather than in every run, readable by the worker's user.
 mkdir -p "$CACHE"
-DELTASPEC_CACHE_DIR="$CACHE" "$PYTHON" -c "import spec.numeric; spec.numeric.compiled()"
+DELTASPEC_CACHE_DIR="$CACHE" "$PYTHON" -c "import deltaspec.spec.numeric as n; n.compiled()"
 chmod -R a+rX "$CACHE"
 
 # Fail the build, not every student's run, when the weights file is wrong.
 if [ -f "$SOURCE/weights.toml" ]; then
-    DELTASPEC_CACHE_DIR="$CACHE" "$PYTHON" -m conformance capabilities --weights "$SOURCE/weights.toml"
+    DELTASPEC_CACHE_DIR="$CACHE" "$PYTHON" -m deltaspec.conformance capabilities --weights "$SOURCE/weights.toml"
 else
-    DELTASPEC_CACHE_DIR="$CACHE" "$PYTHON" -m conformance capabilities
+    DELTASPEC_CACHE_DIR="$CACHE" "$PYTHON" -m deltaspec.conformance capabilities
 fi

@@ -15,7 +15,7 @@ TIMEOUT="${DELTASPEC_TIMEOUT:-100}"       # seconds; below info.json's externalG
 PYTHON="${PYTHON:-python3}"
 
 rm -f "$RESULTS"
-args=(-m conformance run "$STUDENT" --prairielearn "$RESULTS" --profile "$PROFILE" --timeout "$TIMEOUT")
+args=(-m deltaspec.conformance run "$STUDENT" --prairielearn "$RESULTS" --profile "$PROFILE" --timeout "$TIMEOUT")
 if [ -f "$WEIGHTS" ]; then args+=(--weights "$WEIGHTS"); fi
 cd "$(mktemp -d)" || exit 1
 "$PYTHON" "${args[@]}"

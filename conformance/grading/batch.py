@@ -1,0 +1,288 @@
+"""Grading submissions, one isolated pytest run each: ``python -m deltaspec.conformance run`` (one)
+and ``python -m deltaspec.conformance grade`` (a directory of them, in parallel, into a gradebook).
+
+A submission is a ``.py`` file or a folder. In a folder the implementation is its only
+top-level ``.py`` file, or ``submission.py``, or ``main.py``; anything else scores 0 with
+the reason. Each submission is graded by its own process,
+
+    python -m pytest --pyargs deltaspec.conformance --impl FILE --gradescope JSON -q -p no:cacheprovider
+
+started in a fresh temporary directory (with an empty ``pytest.ini``, so no project's
+``addopts`` or ``conftest.py`` take part) on a copy of the implementation file. That
+pytest process writes the results file (``conformance.grading``); this module only
+writes a zero with the reason where no pytest process could do it: no implementation
+file, or a run killed at the wall-clock timeout. A bad submission never stops the batch.
+"""
+from __future__ import annotations
+
+import csv
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from dataclasses import dataclass
+from pathlib import Path
+
+from deltaspec.conformance.grading import scoring as grading
+
+PROFILES = ("quick", "thorough")
+DEFAULT_TIMEOUT = 300.0
+INTERRUPT_GRACE = 15.0   # seconds between SIGINT (pytest stops its worker) and SIGKILL
+PREFERRED = ("submission.py", "main.py")
+CSV_COLUMNS = ("submission", "score", "max_score", "percent", "status", "reason")
+
+
+@dataclass
+class Submission:
+    name: str
+    path: Path
+
+
+@dataclass
+class Row:
+    submission: str
+    score: float
+    max_score: float
+    status: str
+    reason: str
+    seconds: float = 0.0
+
+    @property
+    def percent(self) -> float:
+        return 100.0 * self.score / self.max_score if self.max_score > 0 else 0.0
+
+    def csv(self) -> dict:
+        return {"submission": self.submission, "score": f"{self.score:.6g}", "max_score": f"{self.max_score:.6g}",
+                "percent": f"{self.percent:.1f}", "status": self.status, "reason": self.reason}
+
+
+def discover(root: Path) -> tuple[list[Submission], list[str]]:
+    """The submissions in ``root`` (its .py files and folders, by name), and the entries
+    ignored (other files; hidden entries and __pycache__ are ignored silently)."""
+    entries = sorted(p for p in root.iterdir() if not p.name.startswith(".") and p.name != "__pycache__")
+    chosen = [p for p in entries if p.is_dir() or p.suffix == ".py"]
+    ignored = [p.name for p in entries if p not in chosen]
+    stems = [p.stem if p.is_file() else p.name for p in chosen]
+    names = [stem if stems.count(stem) == 1 else p.name for stem, p in zip(stems, chosen)]
+    return [Submission(n, p) for n, p in zip(names, chosen)], ignored
+
+
+def resolve(path: Path) -> tuple[Path | None, str]:
+    """(the implementation file, "") or (None, the reason there is none)."""
+    if path.is_file():
+        if path.suffix != ".py":
+            return None, f"missing file: {path.name} is not a .py file"
+        return path, ""
+    if not path.is_dir():
+        return None, f"missing file: {path} does not exist"
+    files = sorted(p for p in path.glob("*.py") if p.is_file() and not p.name.startswith("."))
+    if len(files) == 1:
+        return files[0], ""
+    for name in PREFERRED:
+        if (path / name).is_file():
+            return path / name, ""
+    if not files:
+        return None, f"missing file: no .py file in the folder {path.name}"
+    listed = ", ".join(p.name for p in files[:6]) + (", ..." if len(files) > 6 else "")
+    return None, (f"missing file: {len(files)} .py files in the folder {path.name} ({listed}) and none named "
+                  "submission.py or main.py")
+
+
+def _environment() -> dict:
+    env = {k: v for k, v in os.environ.items()
+           if k not in ("PYTEST_ADDOPTS", "PYTEST_PLUGINS", "DELTASPEC_IMPL")}
+    env["PYTHONDONTWRITEBYTECODE"] = "1"
+    return env
+
+
+def _stat(pid: int) -> tuple[int, str] | None:
+    """(parent pid, start time) of a process, from /proc (None when gone or not Linux)."""
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as fh:
+            fields = fh.read().decode(errors="replace").rsplit(")", 1)[1].split()
+        return int(fields[1]), fields[19]
+    except (OSError, ValueError, IndexError):
+        return None
+
+
+def _children(pid: int) -> list[tuple[int, str]]:
+    """(pid, start time) of the processes whose parent is ``pid``."""
+    try:
+        entries = [int(e) for e in os.listdir("/proc") if e.isdigit()]
+    except OSError:
+        return []
+    found = []
+    for child in entries:
+        stat = _stat(child)
+        if stat is not None and stat[0] == pid:
+            found.append((child, stat[1]))
+    return found
+
+
+def _stop(process: subprocess.Popen) -> None:
+    """Interrupt pytest (it then stops its worker and exits), then kill what is left,
+    including a worker pytest could not stop (the worker runs in a session of its own)."""
+    workers = _children(process.pid)
+    for sig, wait in ((signal.SIGINT, INTERRUPT_GRACE), (signal.SIGKILL, 5.0)):
+        try:
+            os.killpg(process.pid, sig)
+        except (ProcessLookupError, PermissionError):
+            break
+        try:
+            process.wait(timeout=wait)
+            break
+        except subprocess.TimeoutExpired:
+            continue
+    for pid, started in workers:
+        stat = _stat(pid)
+        if stat is None or stat[1] != started:  # gone (pytest stopped it), or the pid was reused
+            continue
+        for kill in (os.killpg, os.kill):
+            try:
+                kill(pid, signal.SIGKILL)
+            except (ProcessLookupError, PermissionError):
+                pass
+
+
+def _last_line(log: Path) -> str:
+    try:
+        lines = [ln.strip() for ln in log.read_text(errors="replace").splitlines() if ln.strip()]
+    except OSError:
+        return ""
+    return lines[-1][:300] if lines else ""
+
+
+def grade_one(path: Path, targets: dict[str, str], *, weights: dict[str, float], weights_path: str | None = None,
+              profile: str = "quick", timeout: float = DEFAULT_TIMEOUT, name: str | None = None) -> Row:
+    """Grade one submission (file or folder) into ``targets`` (format -> results path);
+    a results file is there afterwards in every case."""
+    name = name or (path.stem if path.is_file() else path.name)
+    start = time.monotonic()
+    targets = {fmt: os.path.abspath(p) for fmt, p in targets.items()}
+
+    def zero(status: str, reason: str) -> Row:
+        grade = grading.zero_grade(weights, status, reason, time.monotonic() - start)
+        grading.write_results(targets, grade)
+        return Row(name, 0.0, grade.max_score, status, grade.reason, time.monotonic() - start)
+
+    impl, reason = resolve(path)
+    if impl is None:
+        return zero("missing", reason)
+    work = Path(tempfile.mkdtemp(prefix="deltaspec-grade-"))
+    try:
+        os.chmod(work, 0o755)  # the worker may run as the user nobody: it must read the copy
+        copy = work / "submission" / impl.name
+        copy.parent.mkdir()
+        os.chmod(copy.parent, 0o755)
+        try:
+            shutil.copyfile(impl, copy)
+        except OSError as exc:
+            return zero("missing", f"missing file: cannot read {impl.name} ({exc.strerror or exc})")
+        os.chmod(copy, 0o644)
+        (work / "pytest.ini").write_text("[pytest]\n")
+        cmd = [sys.executable, "-m", "pytest", "--pyargs", "deltaspec.conformance", "--impl", str(copy),
+               "-q", "-p", "no:cacheprovider", "-c", str(work / "pytest.ini"), "--rootdir", str(work),
+               "--conformance-profile", profile]
+        # the score is read back from the Gradescope file: a private one when none was asked for
+        run_targets = {"gradescope": str(work / "gradescope.json"), **targets}
+        for fmt, target in run_targets.items():
+            cmd += [f"--{fmt}", target]
+        if weights_path:
+            cmd += ["--weights", os.path.abspath(weights_path)]
+        log = work / "pytest.log"
+        with open(log, "wb") as out:
+            process = subprocess.Popen(cmd, cwd=work, stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT,
+                                       env=_environment(), start_new_session=True)
+            try:
+                code = process.wait(timeout=timeout)
+            except subprocess.TimeoutExpired:
+                _stop(process)
+                return zero("timeout", f"timed out after {timeout:g} s")
+        grade = grading.read_gradescope(run_targets["gradescope"])
+        if grade is None:
+            return zero("crashed", f"the grading run left no results (pytest exit status {code}: "
+                                   f"{_last_line(log) or 'no output'})")
+        reason = grade.reason
+        if grade.status == "incomplete":
+            reason = f"{reason} (pytest exit status {code}: {_last_line(log) or 'no output'})"
+        return Row(name, grade.score, grade.max_score, grade.status, reason, time.monotonic() - start)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+class Progress:
+    """``[#####...............] 7/20 name`` on one redrawn line of a terminal; plain lines otherwise."""
+
+    WIDTH = 20
+
+    def __init__(self, total: int, stream=None):
+        self.total, self.done = total, 0
+        self.stream = stream if stream is not None else sys.stderr
+        self.tty = hasattr(self.stream, "isatty") and self.stream.isatty()
+        self.lock = threading.Lock()
+
+    def advance(self, row: Row) -> None:
+        with self.lock:
+            self.done += 1
+            filled = self.WIDTH * self.done // max(self.total, 1)
+            bar = "[" + "#" * filled + "." * (self.WIDTH - filled) + "]"
+            text = f"{bar} {self.done}/{self.total} {row.submission}"
+            if self.tty:
+                self.stream.write("\r\x1b[K" + text + ("\n" if self.done == self.total else ""))
+            else:
+                self.stream.write(f"{text}: {row.score:.6g}/{row.max_score:.6g} ({row.status})\n")
+            self.stream.flush()
+
+
+def run_batch(root: Path, out_csv: Path, *, jobs: int, weights: dict[str, float], weights_path: str | None = None,
+              profile: str = "quick", timeout: float = DEFAULT_TIMEOUT, json_dir: Path | None = None,
+              stream=None) -> list[Row]:
+    """Grade every submission in ``root``; write the CSV gradebook and one Gradescope JSON each."""
+    submissions, ignored = discover(root)
+    json_dir = json_dir if json_dir is not None else out_csv.parent
+    json_dir.mkdir(parents=True, exist_ok=True)
+    stream = stream if stream is not None else sys.stderr
+    for entry in ignored:
+        stream.write(f"ignored {entry}: not a .py file or a folder\n")
+    progress = Progress(len(submissions), stream)
+    rows: list[Row] = []
+
+    def one(sub: Submission) -> Row:
+        target = {"gradescope": str(json_dir / f"{sub.name}.json")}
+        try:
+            return grade_one(sub.path, target, weights=weights, weights_path=weights_path, profile=profile,
+                             timeout=timeout, name=sub.name)
+        except Exception as exc:  # noqa: BLE001 - one bad submission never stops the batch
+            grade = grading.zero_grade(weights, "error", f"the grader failed on this submission: {exc}")
+            try:
+                grading.write_results(target, grade)
+            except OSError:
+                pass
+            return Row(sub.name, 0.0, grade.max_score, "error", grade.reason)
+
+    with ThreadPoolExecutor(max_workers=jobs) as pool:
+        futures = [pool.submit(one, sub) for sub in submissions]
+        for future in as_completed(futures):
+            row = future.result()
+            rows.append(row)
+            progress.advance(row)
+    rows.sort(key=lambda r: r.submission)
+    write_gradebook(out_csv, rows)
+    return rows
+
+
+def write_gradebook(path: Path, rows: list[Row]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    with os.fdopen(fd, "w", newline="") as fh:
+        writer = csv.DictWriter(fh, fieldnames=CSV_COLUMNS)
+        writer.writeheader()
+        for row in rows:
+            writer.writerow(row.csv())
+    os.chmod(tmp, 0o644)
+    os.replace(tmp, path)
