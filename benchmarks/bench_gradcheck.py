@@ -49,7 +49,7 @@ os.environ["OMP_NUM_THREADS"] = str(ARGS.threads)
 
 import numpy as np  # noqa: E402
 
-from deltaspec.conformance import gradcheck, numeric_gradient  # noqa: E402
+from deltaspec.conformance.gradcheck import gradcheck, numeric_gradient  # noqa: E402
 
 try:
     if ARGS.no_torch:

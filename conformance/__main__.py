@@ -21,7 +21,7 @@ import os
 import sys
 from pathlib import Path
 
-from deltaspec.conformance.grading import batch, scoring as grading
+from deltaspec.conformance.grading import assignment, batch, scoring as grading
 
 
 class _Parser(argparse.ArgumentParser):
@@ -90,8 +90,8 @@ def main(argv=None) -> int:
         parser.error("choose a command: grade, run or capabilities")
     targets = {fmt: path for fmt in ("gradescope", "prairielearn") if (path := getattr(args, fmt, None))}
     try:
-        weights = grading.load_weights(args.weights)
-    except grading.WeightsError as exc:
+        weights = assignment.load_weights(args.weights)
+    except assignment.WeightsError as exc:
         if targets:  # the results file exists in every case: here a 0 naming the misconfiguration
             grading.write_results(targets, grading.zero_grade({}, "misconfigured",
                                                               f"the grader is misconfigured: {exc}"))
@@ -99,7 +99,7 @@ def main(argv=None) -> int:
 
     if args.command == "capabilities":
         for cap, weight in weights.items():
-            print(f"{cap:32} {grading.kind_of(cap):13} {weight:g}")
+            print(f"{cap:32} {assignment.kind_of(cap):13} {weight:g}")
         print(f"{'total':32} {'':13} {sum(weights.values()):g}")
         return 0
 

@@ -815,6 +815,7 @@ def gradcheck(
     seed: int = 0,
     raise_on_failure: bool = True,
     names: Any = None,
+    max_step: float | None = None,
 ) -> GradcheckResult:
     """Compare ``grad_f(x)`` with finite differences of the scalar ``f`` at ``x``.
 
@@ -834,12 +835,17 @@ def gradcheck(
 
     The comparison rule, the error estimate and the kink handling are given in
     the module docstring; ``rtol``/``atol`` override the per-dtype defaults.
+    ``max_step`` caps every step (the largest change of any element): a function defined
+    only near ``x`` (a log loss needs 0 < y < 1) is never evaluated outside its domain.
+
     Bad input raises :class:`GradcheckInputError` (a ``ValueError``); a failed
     check raises :class:`GradcheckError` (an ``AssertionError``) whose message
     is ``result.report()``, unless ``raise_on_failure=False``.
     """
     if mode not in ("full", "directional"):
         raise GradcheckInputError(f"mode must be 'full' or 'directional', got {mode!r}")
+    if max_step is not None and not (isinstance(max_step, (int, float)) and 0 < max_step < np.inf):
+        raise GradcheckInputError(f"max_step must be a positive finite number, got {max_step!r}")
     params = _Params(x, names)
     fs = _ScalarF(f)
     f0 = fs.base(params.rebuild(params.copies()))
@@ -850,11 +856,11 @@ def gradcheck(
     grads = params.gradient(g_raw)
     eps_f = max(params.eps(), fs.out_eps)
     if mode == "full":
-        result = _check_full(fs, params, grads, f0, eps_f, rtol, atol)
+        result = _check_full(fs, params, grads, f0, eps_f, rtol, atol, max_step)
     else:
         if not isinstance(n_directions, (int, np.integer)) or n_directions < 1:
             raise GradcheckInputError(f"n_directions must be a positive int, got {n_directions!r}")
-        result = _check_directional(fs, params, grads, f0, eps_f, rtol, atol, int(n_directions), seed)
+        result = _check_directional(fs, params, grads, f0, eps_f, rtol, atol, int(n_directions), seed, max_step)
     if not result.ok and raise_on_failure:
         raise GradcheckError(result.report(), result)
     return result
@@ -881,8 +887,8 @@ def _result(mode: str, names: list[str], parts: list[dict], fs: _ScalarF, **extr
         atol=d("at"), one_sided=d("one"), **extra)
 
 
-def _check_full(fs, params, grads, f0, eps_f, rtol, atol) -> GradcheckResult:
-    fd = _numeric_full(fs, params, f0, eps_f, params.arrays, rtol)
+def _check_full(fs, params, grads, f0, eps_f, rtol, atol, max_step=None) -> GradcheckResult:
+    fd = _numeric_full(fs, params, f0, eps_f, params.arrays, rtol, max_step)
     parts = []
     for p, (a, arr) in enumerate(zip(grads, params.arrays)):
         sl = slice(params.offsets[p], params.offsets[p + 1])
@@ -894,10 +900,12 @@ def _check_full(fs, params, grads, f0, eps_f, rtol, atol) -> GradcheckResult:
     return _result("full", params.names, parts, fs)
 
 
-def _numeric_full(fs, params, f0, eps_f, arrays, rtol) -> _FD:
+def _numeric_full(fs, params, f0, eps_f, arrays, rtol, max_step=None) -> _FD:
     """Full-mode engine over all elements of all parameters (flat order)."""
     pol = _policy_for_eps(eps_f)
     h0 = np.concatenate([_base_step(a, pol.log2_h0) for a in arrays])
+    if max_step is not None:
+        h0 = np.minimum(h0, max_step)
     kink_rtol = np.concatenate([np.full(a.size, _policy(a.dtype).rtol if rtol is None else rtol)
                                 for a in arrays])
     work = params.copies()
@@ -908,7 +916,7 @@ def _numeric_full(fs, params, f0, eps_f, arrays, rtol) -> _FD:
     return fd
 
 
-def _check_directional(fs, params, grads, f0, eps_f, rtol, atol, n_dir, seed) -> GradcheckResult:
+def _check_directional(fs, params, grads, f0, eps_f, rtol, atol, n_dir, seed, max_step=None) -> GradcheckResult:
     g_flat = np.concatenate([g.ravel() for g in grads])
     V = np.random.default_rng(seed).standard_normal((n_dir, g_flat.size))
     V /= np.linalg.norm(V, axis=1, keepdims=True)
@@ -918,7 +926,8 @@ def _check_directional(fs, params, grads, f0, eps_f, rtol, atol, n_dir, seed) ->
     pol = _policy_for_eps(eps_f)
     worst_dtype = max((a.dtype for a in params.arrays), key=_eps)
     rt = _policy(worst_dtype).rtol if rtol is None else float(rtol)
-    h0 = np.full(n_dir, np.ldexp(1.0, pol.log2_h0))
+    # every component of V is at most 1 in size, so a step h moves no element by more than h
+    h0 = np.full(n_dir, min(np.ldexp(1.0, pol.log2_h0), max_step or np.inf))
     evaluate = _directional_evaluator(fs, params, V, g_flat)
     fd = _fd_engine(evaluate, np.full(n_dir, f0), h0, pol, eps_f, np.full(n_dir, rt))
     at = _default_atol(_eps(worst_dtype), np.abs(V) @ np.abs(g_flat)) if atol is None else float(atol)

@@ -321,6 +321,13 @@ def loss(name: str, layout: str = "row"):
     return energy
 
 
+def loss_scale(name: str, n: int, k: int) -> float:
+    """c(N, K), the reduction constant of E = c * sum l(y, t) (spec.losses): 1/2 for
+    half_sse, 1/(N K) for mse and bce, 1/N for cross_entropy, 1 for sse."""
+    _check(name, LOSSES, "loss")
+    return float(getattr(compiled(), f"scale_{name}")(n, k))
+
+
 def loss_prime(name: str, layout: str = "row"):
     """dE/dy, elementwise, same shape as y (includes the reduction constant)."""
     _check(name, LOSSES, "loss")

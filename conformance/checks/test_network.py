@@ -1,37 +1,39 @@
-"""forward, gradients and train_step on generated networks: against the reference (tight,
-both exact in float64) and against finite differences of the implementation's own forward."""
-import numpy as np
+"""forward, gradients and train_step on every network plan in scope: against the
+reference (tight, both exact in float64) and against finite differences of the
+implementation's own forward."""
 import pytest
-from hypothesis import given
 
+from deltaspec.conformance.gradcheck import GradcheckError, gradcheck
+from deltaspec.conformance.judging import diagnose, report
+from deltaspec.conformance.judging.probing import probe_network, require
 from deltaspec.reference import network as refnet
 from deltaspec.spec import numeric
 
-from deltaspec.conformance.judging import diagnose, report
-from deltaspec.conformance.judging.probing import probe_network, require
-from deltaspec.conformance.gradcheck import GradcheckError, gradcheck
-from deltaspec.conformance.judging.strategies import fd_settings, networks
+
+def cases(draws, net, scope, count):
+    """``count`` networks of plan ``net``, widths and batch inside the scope's ranges."""
+    return [draws.network(net, scope.widths, scope.batch) for _ in range(count)]
 
 
 @pytest.mark.capability("forward")
-@given(case=networks())
-def test_forward(impl, case):
+def test_forward(impl, net, draws, scope, profile):
     require(impl, "forward")
-    got = report.attempt(lambda: impl.forward(case.params, case.X, case.activations), impl,
-                         lambda i: probe_network(i, case, "forward"))
-    report.check(got, refnet.forward(case.params, case.X, case.activations), "forward", case.describe(),
-                 diagnose.forward(case), probe=probe_network(impl, case, "forward"))
+    for case in cases(draws, net, scope, profile.examples):
+        got = report.attempt(lambda: impl.forward(case.params, case.X, case.activations), impl,
+                             lambda i: probe_network(i, case, "forward"))
+        report.check(got, refnet.forward(case.params, case.X, case.activations), "forward", case.describe(),
+                     diagnose.forward(case), probe=probe_network(impl, case, "forward"))
 
 
 @pytest.mark.capability("gradients")
-@given(case=networks())
-def test_gradients_match_reference(impl, case):
+def test_gradients_match_reference(impl, net, draws, scope, profile):
     require(impl, "gradients")
-    got = report.attempt(lambda: impl.gradients(case.params, case.X, case.T, case.activations, case.loss), impl,
-                         lambda i: probe_network(i, case, "gradients"), lambda: diagnose.unsummed_bias(impl, case))
-    expected = refnet.gradients(case.params, case.X, case.T, case.activations, case.loss)
-    report.check(got, expected, "gradients (dE/dW, dE/db)", case.describe(), diagnose.gradients(case),
-                 label="dE/d", probe=probe_network(impl, case, "gradients"))
+    for case in cases(draws, net, scope, profile.examples):
+        got = report.attempt(lambda: impl.gradients(case.params, case.X, case.T, case.activations, case.loss), impl,
+                             lambda i: probe_network(i, case, "gradients"), lambda: diagnose.unsummed_bias(impl, case))
+        expected = refnet.gradients(case.params, case.X, case.T, case.activations, case.loss)
+        report.check(got, expected, "gradients (dE/dW, dE/db)", case.describe(), diagnose.gradients(case),
+                     label="dE/d", probe=probe_network(impl, case, "gradients"))
 
 
 def _flatten(params):
@@ -47,36 +49,35 @@ def _unflatten(flat, like):
 
 
 @pytest.mark.capability("gradients")
-@fd_settings()
-@given(case=networks(max_depth=3, max_width=5, max_batch=8))
-def test_gradients_match_finite_differences(impl, case):
+def test_gradients_match_finite_differences(impl, net, draws, scope, profile):
     """dE/dtheta against directional finite differences of E(forward_impl(theta)), E the
     spec's loss: a broken backward pass fails here, a non-spec loss convention does not."""
     require(impl, "gradients", "forward")
-    loss = numeric.loss(case.loss)
+    loss = numeric.loss(net.loss)
+    for case in cases(draws, net, scope, profile.fd_examples):
+        def energy(flat, case=case):
+            return loss(impl.forward(_unflatten(flat, case.params), case.X, case.activations), case.T)
 
-    def energy(flat):
-        return loss(impl.forward(_unflatten(flat, case.params), case.X, case.activations), case.T)
+        def grad(flat, case=case):
+            return _flatten(impl.gradients(_unflatten(flat, case.params), case.X, case.T, case.activations,
+                                           case.loss))
 
-    def grad(flat):
-        return _flatten(impl.gradients(_unflatten(flat, case.params), case.X, case.T, case.activations, case.loss))
-
-    try:
-        gradcheck(energy, grad, _flatten(case.params), mode="directional", n_directions=3)
-    except GradcheckError as exc:
-        raise report.ConformanceFailure(f"gradients against finite differences of your forward on "
-                                        f"{case.describe()}: {exc}", "fd_mismatch") from None
+        try:
+            gradcheck(energy, grad, _flatten(case.params), mode="directional", n_directions=3)
+        except GradcheckError as exc:
+            raise report.ConformanceFailure(f"gradients against finite differences of your forward on "
+                                            f"{case.describe()}: {exc}", "fd_mismatch") from None
 
 
 @pytest.mark.capability("train_step")
-@given(case=networks(max_depth=3))
-def test_train_step(impl, case):
+def test_train_step(impl, net, draws, scope, profile):
     """One full-batch step: theta - lr * dE/dtheta, inputs not mutated."""
     require(impl, "train_step")
     lr = 0.1
-    before = [(W.copy(), None if b is None else b.copy()) for W, b in case.params]
-    got = impl.train_step(case.params, case.X, case.T, lr, case.activations, case.loss)
-    grads = refnet.gradients(case.params, case.X, case.T, case.activations, case.loss)
-    expected = [(W - lr * dW, None if b is None else b - lr * db) for (W, b), (dW, db) in zip(before, grads)]
-    report.check(got, expected, f"train_step (lr = {lr})", case.describe(), diagnose.train_step(case, lr),
-                 label="new ", probe=probe_network(impl, case, "train_step", lr))
+    for case in cases(draws, net, scope, profile.examples):
+        before = [(W.copy(), None if b is None else b.copy()) for W, b in case.params]
+        got = impl.train_step(case.params, case.X, case.T, lr, case.activations, case.loss)
+        grads = refnet.gradients(case.params, case.X, case.T, case.activations, case.loss)
+        expected = [(W - lr * dW, None if b is None else b - lr * db) for (W, b), (dW, db) in zip(before, grads)]
+        report.check(got, expected, f"train_step (lr = {lr})", case.describe(), diagnose.train_step(case, lr),
+                     label="new ", probe=probe_network(impl, case, "train_step", lr))

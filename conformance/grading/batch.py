@@ -5,7 +5,7 @@ A submission is a ``.py`` file or a folder. In a folder the implementation is it
 top-level ``.py`` file, or ``submission.py``, or ``main.py``; anything else scores 0 with
 the reason. Each submission is graded by its own process,
 
-    python -m pytest --pyargs deltaspec.conformance --impl FILE --gradescope JSON -q -p no:cacheprovider
+    python -m pytest --pyargs deltaspec.conformance --impl FILE --deltaspec-gradescope JSON -q -p no:cacheprovider
 
 started in a fresh temporary directory (with an empty ``pytest.ini``, so no project's
 ``addopts`` or ``conftest.py`` take part) on a copy of the implementation file. That
@@ -187,13 +187,13 @@ def grade_one(path: Path, targets: dict[str, str], *, weights: dict[str, float],
         (work / "pytest.ini").write_text("[pytest]\n")
         cmd = [sys.executable, "-m", "pytest", "--pyargs", "deltaspec.conformance", "--impl", str(copy),
                "-q", "-p", "no:cacheprovider", "-c", str(work / "pytest.ini"), "--rootdir", str(work),
-               "--conformance-profile", profile]
+               "--deltaspec-profile", profile]
         # the score is read back from the Gradescope file: a private one when none was asked for
         run_targets = {"gradescope": str(work / "gradescope.json"), **targets}
         for fmt, target in run_targets.items():
-            cmd += [f"--{fmt}", target]
+            cmd += [f"--deltaspec-{fmt}", target]
         if weights_path:
-            cmd += ["--weights", os.path.abspath(weights_path)]
+            cmd += ["--deltaspec-assignment", os.path.abspath(weights_path)]
         log = work / "pytest.log"
         with open(log, "wb") as out:
             process = subprocess.Popen(cmd, cwd=work, stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT,
@@ -277,12 +277,14 @@ def run_batch(root: Path, out_csv: Path, *, jobs: int, weights: dict[str, float]
 
 
 def write_gradebook(path: Path, rows: list[Row]) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    with os.fdopen(fd, "w", newline="") as fh:
-        writer = csv.DictWriter(fh, fieldnames=CSV_COLUMNS)
-        writer.writeheader()
-        for row in rows:
-            writer.writerow(row.csv())
-    os.chmod(tmp, 0o644)
-    os.replace(tmp, path)
+    """The CSV gradebook, whole or not at all."""
+    import io
+
+    from deltaspec.files import write_text_atomic
+
+    text = io.StringIO(newline="")
+    writer = csv.DictWriter(text, fieldnames=CSV_COLUMNS)
+    writer.writeheader()
+    for row in rows:
+        writer.writerow(row.csv())
+    write_text_atomic(path, text.getvalue(), parents=True, newline="")

@@ -4,12 +4,11 @@ Capabilities (``conformance.loader.capabilities()``) are the unit of points. A c
 earns its whole weight when the implementation provides it, at least one of its checks
 ran and every check that ran passed; otherwise it earns 0 and its output says why: "not
 provided", the failing checks' one-paragraph diagnoses, or "not checked". A check that
-was skipped counts neither way (rbf_prime under PRIME_OF = 'a', an output_delta pair
-outside the provided names), except where a capability can only be judged through
-another one (``NEEDS``: train is judged by forward's predictions on XOR).
+was skipped counts neither way (rbf_prime under PRIME_OF = 'a').
 
-Weights come from ``conformance/grading/weights.toml`` merged with the instructor's ``--weights``
-file. The results files are written by the pytest process only:
+Weights come from the assignment (``grading/assignment.py``: ``grading/weights.toml``
+merged with the instructor's file). The results files are written by the pytest process
+only:
 
 * a zero-score placeholder ("the run did not finish") as soon as the run is configured,
   so a crash, a kill or a timeout of the whole run leaves 0, never full marks;
@@ -22,116 +21,16 @@ Every write goes to a temporary file in the same directory, then ``os.replace``.
 from __future__ import annotations
 
 import json
-import math
 import os
-import sys
-import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-KINDS = ("activation", "derivative", "loss", "output_delta", "hidden_delta", "forward", "gradients",
-         "train_step", "train")
-DEFAULT_WEIGHTS = Path(__file__).with_name("weights.toml")
-# capabilities judged through another capability's names: without them they are not checked
-NEEDS = {"train": ("forward",)}
 MAX_PARAGRAPHS = 5          # failing checks shown per capability
 MAX_PARAGRAPH_CHARS = 2000  # per paragraph (PrairieLearn caps the whole file at 1 MB)
 MAX_REASON_CHARS = 1000
 
 INCOMPLETE = "the grading run did not finish (it crashed, was interrupted or timed out)"
-
-
-class WeightsError(ValueError):
-    """The weights file is unreadable or has an unknown key or a bad value (one line)."""
-
-
-def kind_of(capability: str) -> str:
-    """'activation sigmoid' -> 'activation', 'derivative mse_prime' -> 'derivative', 'forward' -> 'forward'."""
-    return capability.split(" ", 1)[0]
-
-
-def _capabilities() -> dict[str, tuple[str, ...]]:
-    from deltaspec.conformance.interface.loader import capabilities
-
-    return capabilities()
-
-
-# ---------------------------------------------------------------- weights
-
-
-def _toml():
-    """tomllib (Python >= 3.11) or its backport tomli, imported only when weights are read."""
-    if sys.version_info >= (3, 11):
-        import tomllib
-    else:  # pragma: no cover - Python 3.10: the conditional dependency tomli
-        import tomli as tomllib
-    return tomllib
-
-
-def _read_toml(path: Path) -> dict:
-    tomllib = _toml()
-    try:
-        with open(path, "rb") as fh:
-            return tomllib.load(fh)
-    except OSError as exc:
-        raise WeightsError(f"weights file {str(path)!r}: cannot read it ({exc.strerror or exc})") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise WeightsError(f"weights file {str(path)!r}: not valid TOML ({exc})") from None
-
-
-def _number(value, where: str, path: Path) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) or value < 0:
-        raise WeightsError(f"weights file {str(path)!r}: {where} = {value!r} is not a number >= 0")
-    return float(value)
-
-
-def _merge(weights: dict[str, float], data: dict, path: Path) -> None:
-    """Apply one parsed weights file to ``weights`` (capability -> points), in place."""
-    caps = list(weights)
-    for key in data:
-        if key not in ("kinds", "capabilities", "only"):
-            raise WeightsError(f"weights file {str(path)!r}: unknown key {key!r}; "
-                               "use [kinds], [capabilities] and only = [...]")
-    kinds = data.get("kinds", {})
-    if not isinstance(kinds, dict):
-        raise WeightsError(f"weights file {str(path)!r}: kinds must be a table [kinds]")
-    for kind, value in kinds.items():
-        if kind not in KINDS:
-            raise WeightsError(f"weights file {str(path)!r}: unknown kind {kind!r} in [kinds]; "
-                               f"kinds are {', '.join(KINDS)}")
-        points = _number(value, f"[kinds] {kind}", path)
-        for cap in caps:
-            if kind_of(cap) == kind:
-                weights[cap] = points
-    overrides = data.get("capabilities", {})
-    if not isinstance(overrides, dict):
-        raise WeightsError(f"weights file {str(path)!r}: capabilities must be a table [capabilities]")
-    for cap, value in overrides.items():
-        if cap not in weights:
-            raise WeightsError(f"weights file {str(path)!r}: unknown capability {cap!r} in [capabilities] "
-                               "(python -m deltaspec.conformance capabilities lists them)")
-        weights[cap] = _number(value, f'[capabilities] "{cap}"', path)
-    if "only" in data:
-        only = data["only"]
-        if not isinstance(only, list) or not all(isinstance(o, str) for o in only):
-            raise WeightsError(f"weights file {str(path)!r}: only must be a list of capability or kind names")
-        for name in only:
-            if name not in weights and name not in KINDS:
-                raise WeightsError(f"weights file {str(path)!r}: unknown capability or kind {name!r} in only "
-                                   "(python -m deltaspec.conformance capabilities lists them)")
-        for cap in caps:
-            if cap not in only and kind_of(cap) not in only:
-                weights[cap] = 0.0
-
-
-def load_weights(path: str | os.PathLike | None = None) -> dict[str, float]:
-    """Points per capability: the defaults, with the instructor's file merged over them."""
-    weights = {cap: 0.0 for cap in _capabilities()}
-    _merge(weights, _read_toml(DEFAULT_WEIGHTS), DEFAULT_WEIGHTS)
-    if path is not None:
-        _merge(weights, _read_toml(Path(path)), Path(path))
-    return weights
 
 
 # ---------------------------------------------------------------- scoring
@@ -185,7 +84,9 @@ def score_capabilities(records: list[dict], provided, weights: dict[str, float],
     by_cap: dict[str, list[dict]] = {}
     for record in records:
         by_cap.setdefault(record["capability"], []).append(record)
-    names = _capabilities()
+    from deltaspec.conformance.interface.loader import capabilities
+
+    names = capabilities()
     scores = []
     for cap, weight in weights.items():
         if weight <= 0:
@@ -194,7 +95,6 @@ def score_capabilities(records: list[dict], provided, weights: dict[str, float],
         failed = [r for r in checks if r["outcome"] == "failed"]
         passed = [r for r in checks if r["outcome"] == "passed"]
         skipped = [r for r in checks if r["outcome"] == "skipped"]
-        missing_needs = [n for n in NEEDS.get(cap, ()) if n not in provided]
         if cap not in provided:
             wanted = " and ".join(f"`{n}`" for n in names.get(cap, (cap,)))
             scores.append(CapabilityScore(cap, weight, 0.0, "not provided",
@@ -211,11 +111,6 @@ def score_capabilities(records: list[dict], provided, weights: dict[str, float],
             head = f"{len(failed)} of {_plural(len(checks), 'check')} failed."
             body = "\n\n".join(shown) + (f"\n\n(and {_plural(more, 'more failure')} not shown)" if more else "")
             scores.append(CapabilityScore(cap, weight, 0.0, "failed", f"{head}\n\n{body}"))
-        elif missing_needs:
-            needed = " and ".join(f"`{n}`" for n in missing_needs)
-            scores.append(CapabilityScore(cap, weight, 0.0, "not checked",
-                                          f"Not checked: {cap} is judged through {needed}, which your module "
-                                          "does not define."))
         elif not passed:
             reasons = sorted({skip_reasons.get(r["test"], "") for r in skipped} - {""})
             why = ("; ".join(reasons) if reasons else "no check of it ran")
@@ -288,24 +183,10 @@ FORMATS = {"gradescope": gradescope, "prairielearn": prairielearn}
 
 
 def write_atomic(path: str | os.PathLike, data: dict) -> None:
-    """JSON to ``path`` through a temporary file in the same directory and os.replace."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w") as fh:
-            json.dump(data, fh, indent=1)
-            fh.write("\n")
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
+    """JSON to ``path``, whole or not at all; always valid JSON (no NaN or Infinity)."""
+    from deltaspec.files import write_text_atomic
+
+    write_text_atomic(path, json.dumps(data, indent=1, allow_nan=False) + "\n", parents=True)
 
 
 def write_results(targets: dict[str, str], grade: Grade) -> None:
@@ -334,20 +215,11 @@ def read_gradescope(path: str | os.PathLike) -> Grade | None:
 # ---------------------------------------------------------------- the pytest side
 
 
-def targets_of(config) -> dict[str, str]:
-    found = {}
-    for fmt in FORMATS:
-        value = config.getoption(f"--{fmt}", None)
-        if value:
-            found[fmt] = os.path.abspath(value)
-    return found
-
-
 class _Tracker:
     """Hooks of a graded run: collection errors, each check's end, skip reasons, the grade."""
 
-    def __init__(self, config, state: dict, weights: dict[str, float], targets: dict[str, str]):
-        self.config, self.state, self.weights, self.targets = config, state, weights, targets
+    def __init__(self, state, weights: dict[str, float], targets: dict[str, str]):
+        self.state, self.weights, self.targets = state, weights, targets
         self.start = time.monotonic()
         self.expected: dict[str, str] = {}   # test id -> capability
         self.errors: list[dict] = []          # setup/teardown errors of checks
@@ -363,7 +235,7 @@ class _Tracker:
             self.collect_errors += 1
 
     def pytest_collection_finish(self, session):
-        from deltaspec.conformance.plugin import capability_of
+        from deltaspec.conformance.session import capability_of
 
         self.expected = {item.nodeid: capability_of(item) for item in session.items
                          if item.get_closest_marker("capability") is not None}
@@ -380,17 +252,17 @@ class _Tracker:
                                 "message": f"the check could not run: an error in its {report.when}"})
 
     def pytest_sessionfinish(self, session, exitstatus):
-        loaded = self.state.get("loaded")
+        loaded = self.state.loaded
         if loaded is None:
             return
-        records = list(self.state.get("records", [])) + self.errors
+        records = list(self.state.records) + self.errors
         reported = {r["test"] for r in records}
         missing = [t for t in self.expected if t not in reported]
         if self.collect_errors or not self.expected or missing or int(exitstatus) not in (0, 1):
             return  # incomplete: the placeholder (0, "did not finish") stays
         conv = loaded.conventions
         conventions = (f"LAYOUT={conv['LAYOUT']!r} SIGN={'+1' if conv['SIGN'] == 1 else '-1'} "
-                       f"PRIME_OF={conv['PRIME_OF']!r}")
+                       f"PRIME_OF={conv['PRIME_OF']!r} REDUCTION={conv['REDUCTION']!r}")
         self.grade = finished_grade(records, loaded.provided_capabilities(), self.weights, self.skips,
                                     Path(loaded.requested).name, conventions, self.elapsed())
 
@@ -398,43 +270,59 @@ class _Tracker:
         grade = self.grade
         line = (f"deltaspec grade: {_fmt(grade.score)} of {_fmt(grade.max_score)} points" if grade
                 else "deltaspec grade: 0 (the run did not finish: not every check reported)")
-        if self.state.get("loaded") is not None:
+        if self.state.loaded is not None:
             terminalreporter.write_line(line + (f"; results in {', '.join(self.targets.values())}"
                                                 if self.targets else ""))
 
 
-def configure(config, state: dict) -> None:
-    """Called from the plugin's pytest_configure, before the implementation is loaded: read
-    the weights and write the zero placeholder. UsageError on bad weights or options."""
+def _misconfigured(targets: dict[str, str], weights: dict[str, float], reason: str):
+    """0 with the reason in every results file, then the same line as a usage error."""
     import pytest
 
-    targets = targets_of(config)
-    weights_path = config.getoption("--weights", None)
-    if not targets and not weights_path:
+    if targets:
+        write_results(targets, zero_grade(weights, "misconfigured", f"the grader is misconfigured: {reason}"))
+    return pytest.UsageError(f"deltaspec: {reason}")
+
+
+def configure(pytest_config, state) -> None:
+    """Before the implementation is loaded: read the assignment and write the zero
+    placeholder. A graded run always has an assignment (the default weights and the whole
+    catalog when no file is given): the judge, not the submission, owns the scope."""
+    from deltaspec.conformance.grading import assignment
+
+    cfg = state.config
+    targets = cfg.results_targets()
+    if not cfg.grading:
         return
     try:
-        weights = load_weights(weights_path)
-    except WeightsError as exc:
+        state.assignment = assignment.load(cfg.assignment_path)
+    except (assignment.WeightsError, OSError) as exc:
+        raise _misconfigured(targets, {}, str(exc)) from None
+    weights = state.assignment.weights
+    if targets and not cfg.isolation.isolate:
+        raise _misconfigured(targets, weights, "--deltaspec-gradescope and --deltaspec-prairielearn grade "
+                                               "untrusted code: they need the worker process; drop "
+                                               "--deltaspec-no-isolate")
+    if targets and cfg.route.startswith("default"):
+        raise _misconfigured(targets, weights, "no submission named: --impl is missing or empty, and the bundled "
+                                               "reference is never graded")
+    try:
         if targets:
-            write_results(targets, zero_grade({}, "misconfigured", f"the grader is misconfigured: {exc}"))
-        raise pytest.UsageError(f"deltaspec: {exc}") from None
-    tracker = _Tracker(config, state, weights, targets)
-    state["grading"] = tracker
-    if targets and config.getoption("--no-isolate"):
-        reason = "--gradescope and --prairielearn grade untrusted code: they need the worker process; drop --no-isolate"
-        write_results(targets, zero_grade(weights, "misconfigured", f"the grader is misconfigured: {reason}"))
-        raise pytest.UsageError(f"deltaspec: {reason}")
-    if targets:
-        write_results(targets, zero_grade(weights, "incomplete", INCOMPLETE))
-    config.pluginmanager.register(tracker, "deltaspec-grading")
+            write_results(targets, zero_grade(weights, "incomplete", INCOMPLETE))
+    except OSError as exc:
+        import pytest
+
+        raise pytest.UsageError(f"deltaspec: cannot write the results file: {exc}") from None
+    state.tracker = _Tracker(state, weights, targets)
+    pytest_config.pluginmanager.register(state.tracker, "deltaspec-grading")
 
 
-def load_failed(config, state: dict, message: str) -> None:
+def load_failed(pytest_config, state, message: str) -> None:
     """The implementation could not be loaded: 0 with the reason (the load error's line)."""
-    tracker = state.get("grading")
+    tracker = state.tracker
     if tracker is None or not tracker.targets:
         return
-    impl = config.getoption("--impl") or os.environ.get("DELTASPEC_IMPL") or ""
+    impl = state.config.impl
     if impl.endswith(".py") or os.sep in impl:  # a file: name it, not the grader's paths
         for long in sorted({str(Path(impl).resolve()), os.path.abspath(impl), impl}, key=len, reverse=True):
             message = message.replace(long, Path(impl).name)
@@ -443,10 +331,10 @@ def load_failed(config, state: dict, message: str) -> None:
     write_results(tracker.targets, tracker.grade)
 
 
-def unconfigure(config, state: dict) -> None:
+def unconfigure(pytest_config, state) -> None:
     """The last step of the run, after the worker has been stopped: write the final grade
     (the placeholder stays when the run did not finish)."""
-    tracker = state.get("grading")
+    tracker = state.tracker
     if tracker is None or not tracker.targets or tracker.grade is None:
         return
     tracker.grade.execution_time = tracker.elapsed()

@@ -8,7 +8,15 @@ answer back:
   b is (n_out, 1);
 * SIGN = -1: every backward quantity it returns is multiplied by -1 (and a delta it
   receives, delta_next, is handed over as -delta_next);
-* PRIME_OF = "a": ``<act>_prime`` receives the spec's g(z) rather than z.
+* PRIME_OF = "a": ``<act>_prime`` receives the spec's g(z) rather than z;
+* REDUCTION = "sum" | "mean" | "mean_all": the implementation's losses are
+  E' = c(1, 1) * r(N, K) * sum l(y, t), with r = 1, 1/N or 1/(N K), where the spec's are
+  E = c(N, K) * sum l(y, t) (``spec.losses``). So E' = f E with f = c(1, 1) r(N, K) / c(N, K),
+  and every backward quantity (dE/dy, deltas, gradients) scales by the same f: the adapter
+  divides by f, and hands train_step the learning rate lr / f.
+
+A convention that the assignment refuses fails every call that depends on it, with the
+assignment's one-line reason.
 
 A call that raises, or returns something that is not a float array of the expected
 shape, becomes an :class:`ImplementationError` whose message is one line. Results must be
@@ -17,7 +25,7 @@ structured dtype), a number, or nested lists of numbers; objects with ``__array_
 ``__eq__`` tricks are refused without calling them. A non-finite value where every input
 was finite is refused too (no check needs one, and NaN compares unequal to everything,
 which a check must never mistake for agreement). With isolation (the default) the worker's
-wire format already allows nothing else; these checks keep ``--no-isolate`` honest about
+wire format already allows nothing else; these checks keep ``--deltaspec-no-isolate`` honest about
 what it accepts, though not safe (there the implementation runs inside pytest).
 """
 from __future__ import annotations
@@ -74,16 +82,44 @@ def _require_finite(arr: np.ndarray, name: str, inputs) -> None:
                               f"is finite ({bad.sum()} of {arr.size} elements; {hint})")
 
 
-class Implementation:
-    """Calls into a loaded implementation, in canonical conventions."""
+REDUCTIONS = {"sum": lambda n, k: 1.0, "mean": lambda n, k: 1.0 / n, "mean_all": lambda n, k: 1.0 / (n * k)}
+# which conventions each interface function depends on (a refused one fails the call)
+DEPENDS = {
+    "softmax": ("LAYOUT",), "activation_prime": ("PRIME_OF",),
+    "loss": ("LAYOUT", "REDUCTION"), "loss_prime": ("LAYOUT", "SIGN", "REDUCTION"),
+    "output_delta": ("LAYOUT", "SIGN", "REDUCTION"), "hidden_delta": ("LAYOUT", "SIGN"),
+    "forward": ("LAYOUT",), "gradients": ("LAYOUT", "SIGN", "REDUCTION"),
+    "train_step": ("LAYOUT", "REDUCTION"), "train": ("LAYOUT",),
+}
 
-    def __init__(self, loaded: Loaded):
+
+class Implementation:
+    """Calls into a loaded implementation, in canonical conventions.
+
+    ``refused``: convention -> the assignment's reason for refusing the declared value."""
+
+    def __init__(self, loaded: Loaded, refused: dict | None = None):
         self.loaded = loaded
         self.ns = loaded.namespace
         self.layout = loaded.conventions["LAYOUT"]
         self.sign = loaded.conventions["SIGN"]
         self.prime_of = loaded.conventions["PRIME_OF"]
+        self.reduction = loaded.conventions["REDUCTION"]
         self.column = self.layout == "column"
+        self.refused = dict(refused or {})
+
+    def _accept(self, what: str) -> None:
+        """Fail a call that depends on a convention the assignment refuses."""
+        for name in DEPENDS.get(what, ()):
+            if name in self.refused:
+                raise ImplementationError(self.refused[name])
+
+    def reduction_factor(self, loss: str, shape) -> float:
+        """f = E_implementation / E_spec for outputs of canonical shape (N, K)."""
+        if self.reduction == "spec":
+            return 1.0
+        n, k = (shape[0], shape[1]) if len(shape) == 2 else (1, int(np.prod(shape)))
+        return REDUCTIONS[self.reduction](n, k) * numeric.loss_scale(loss, 1, 1) / numeric.loss_scale(loss, n, k)
 
     # ------------------------------------------------------------ plumbing
 
@@ -183,12 +219,14 @@ class Implementation:
     def activation(self, name, z):
         """g(z)."""
         if name == "softmax":
+            self._accept("softmax")
             zi = self._in(z)
             return self._out(self.array(self.call("softmax", zi), "softmax", zi.shape, inputs=(zi,)))
         return self.array(self.call(name, z), name, np.shape(z), inputs=(z,))
 
     def activation_prime(self, name, z):
         """g'(z), whatever the implementation's prime takes."""
+        self._accept("activation_prime")
         arg = numeric.activation(name)(z) if self.prime_of == "a" else z
         return self.array(self.call(f"{name}_prime", arg), f"{name}_prime", np.shape(z), inputs=(arg,))
 
@@ -201,42 +239,58 @@ class Implementation:
         return (y, t) if inside.get(name, lambda: True)() else (np.nan,)
 
     def loss(self, name, y, t):
+        """E(y, t) in the spec's reduction; a float32 result stays float32."""
+        self._accept("loss")
         out = self.call(name, self._in(y), self._in(t))
         arr = self.array(out, name, inputs=self._loss_inputs(name, y, t))
         if arr.size != 1:
             raise ImplementationError(f"{name} returned shape {arr.shape}, expected a scalar")
-        return float(arr.reshape(()))
+        return arr.reshape(()) / arr.dtype.type(self.reduction_factor(name, np.shape(y)))
 
     def loss_prime(self, name, y, t):
+        self._accept("loss_prime")
         out = self.call(f"{name}_prime", self._in(y), self._in(t))
-        return self.sign * self._out(self.array(out, f"{name}_prime", self._in(y).shape,
-                                                inputs=self._loss_inputs(name, y, t)))
+        scale = self.sign / self.reduction_factor(name, np.shape(y))
+        return scale * self._out(self.array(out, f"{name}_prime", self._in(y).shape,
+                                            inputs=self._loss_inputs(name, y, t)))
 
     def output_delta(self, y, t, z, activation, loss):
+        self._accept("output_delta")
         out = self.call("output_delta", self._in(y), self._in(t), self._in(z), activation, loss)
-        return self.sign * self._out(self.array(out, "output_delta", self._in(y).shape, inputs=(y, t, z)))
+        scale = self.sign / self.reduction_factor(loss, np.shape(y))
+        return scale * self._out(self.array(out, "output_delta", self._in(y).shape, inputs=(y, t, z)))
 
     def hidden_delta(self, delta_next, W_next, z, a, activation):
+        self._accept("hidden_delta")
         W = W_next.T if self.column else W_next
         out = self.call("hidden_delta", self._in(self.sign * delta_next), W.copy(), self._in(z), self._in(a), activation)
         return self.sign * self._out(self.array(out, "hidden_delta", self._in(z).shape,
                                                 inputs=(delta_next, W_next, z, a)))
 
     def forward(self, params, X, activations):
+        self._accept("forward")
         n_out = params[-1][0].shape[1]
         shape = (n_out, X.shape[0]) if self.column else (X.shape[0], n_out)
         out = self.call("forward", self._params_in(params), self._in(X), list(activations))
         return self._out(self.array(out, "forward", shape, inputs=(*_flat(params), X)))
 
     def gradients(self, params, X, T, activations, loss):
+        self._accept("gradients")
         out = self.call("gradients", self._params_in(params), self._in(X), self._in(T), list(activations), loss)
-        return self._params_out(out, params, "gradients", scale=self.sign, inputs=(*_flat(params), X, T))
+        scale = self.sign / self.reduction_factor(loss, np.shape(T))
+        return self._params_out(out, params, "gradients", scale=scale, inputs=(*_flat(params), X, T))
 
     def train_step(self, params, X, T, lr, activations, loss):
-        out = self.call("train_step", self._params_in(params), self._in(X), self._in(T), lr, list(activations), loss)
+        """One step with the spec's learning rate: the implementation gets lr / f, so that
+        its own reduction takes the same step."""
+        self._accept("train_step")
+        lr_own = lr / self.reduction_factor(loss, np.shape(T))
+        out = self.call("train_step", self._params_in(params), self._in(X), self._in(T), lr_own, list(activations),
+                        loss)
         return self._params_out(out, params, "train_step", inputs=(*_flat(params), X, T, lr))
 
     def train(self, X, T, hidden, activations, loss, lr, epochs, seed):
+        self._accept("train")
         out = self.call("train", self._in(X), self._in(T), list(hidden), list(activations), loss, lr, epochs, seed)
         sizes = [X.shape[1], *hidden, T.shape[1]]
         template = [(np.empty((i, o)), np.empty(o)) for i, o in zip(sizes, sizes[1:])]

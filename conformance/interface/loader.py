@@ -22,13 +22,13 @@ from pathlib import Path
 
 from deltaspec.spec import numeric
 
-DEFAULT = "deltaspec.reference.implementation"
 ENTRY_POINT_GROUP = "deltaspec.impl"
 
-CONVENTIONS = {
+CONVENTIONS = {  # name: (default, allowed values)
     "LAYOUT": ("row", ("row", "column")),
     "SIGN": (1, (1, -1)),
     "PRIME_OF": ("z", ("z", "a")),
+    "REDUCTION": ("spec", ("spec", "sum", "mean", "mean_all")),
 }
 
 
@@ -68,14 +68,6 @@ class Loaded:
     def provided_capabilities(self) -> list[str]:
         return [cap for cap, names in capabilities().items() if all(self.provides(n) for n in names)]
 
-
-def choose(option: str | None, env: str | None, ini: str | None) -> tuple[str, str]:
-    """(what, route): the command-line option wins, then the environment, then the ini key."""
-    for value, route in ((option, "--impl option"), (env, "DELTASPEC_IMPL environment variable"),
-                         (ini, "deltaspec_impl ini key")):
-        if value:
-            return value.strip(), route
-    return DEFAULT, "default (the bundled reference)"
 
 
 def _entry_points() -> dict:
@@ -158,3 +150,31 @@ def load(what: str, route: str) -> Loaded:
             raise
         raise LoadError(f"importing {what!r} failed: {_short(exc)}") from None
     return Loaded(namespace, what, origin, route, read_conventions(namespace))
+
+
+def load_isolated(what: str, route: str, isolation):
+    """(Loaded, worker): the implementation loaded in a worker process with the limits of
+    ``isolation`` (a config.Isolation); LoadError, one line, on failure."""
+    from deltaspec.conformance.isolation.worker import RemoteNamespace, Worker, WorkerFailure
+
+    worker = Worker(what, timeout=isolation.call_timeout, memory=isolation.memory_mb << 20,
+                    budget=isolation.time_budget)
+    try:
+        info = worker.start()
+    except WorkerFailure as exc:
+        worker.close()
+        raise LoadError(str(exc)) from None
+    except BaseException:  # Ctrl-C while loading: never leave the worker behind
+        worker.close()
+        raise
+    if not info.get("loaded"):
+        worker.close()
+        raise LoadError(str(info.get("error", "the implementation could not be loaded")))
+    namespace = RemoteNamespace(worker, [n for n in info.get("provides", []) if isinstance(n, str)],
+                                info.get("conventions") if isinstance(info.get("conventions"), dict) else {})
+    try:
+        conventions = read_conventions(namespace)
+    except LoadError:
+        worker.close()
+        raise
+    return Loaded(namespace, what, str(info.get("origin", what)), route, conventions), worker

@@ -11,7 +11,7 @@ import numpy as np
 
 from deltaspec.spec import numeric
 
-from deltaspec.conformance.judging.strategies import Case
+from deltaspec.conformance.judging.draws import Case
 
 N, K, HIDDEN = 5, 3, 4
 

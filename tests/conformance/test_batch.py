@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from deltaspec.conformance.grading import batch, scoring as grading
+from deltaspec.conformance.grading import assignment, batch, scoring as grading
 
 ROOT = Path(__file__).resolve().parents[2]
 WEIGHTS = ROOT / "docs" / "autograder" / "weights.toml"
@@ -183,7 +183,7 @@ def test_batch_grades_everything_and_bad_submissions_score_zero(tmp_path):
 def test_a_submission_that_hangs_times_out_and_its_worker_is_killed(tmp_path):
     samples.build(tmp_path, names={"hangs"}, hang=True)
     row = batch.grade_one(tmp_path / "hangs.py", {"gradescope": str(tmp_path / "r.json")},
-                          weights=grading.load_weights(WEIGHTS), timeout=4)
+                          weights=assignment.load_weights(WEIGHTS), timeout=4)
     assert (row.score, row.status, row.reason) == (0.0, "timeout", "timed out after 4 s")
     result = json.loads((tmp_path / "r.json").read_text())
     assert result["score"] == 0 and "timed out after 4 s" in result["output"]
@@ -204,6 +204,6 @@ def test_grade_one_when_the_grader_cannot_run_writes_zero(tmp_path, monkeypatch)
     (tmp_path / "s.py").write_text(samples.CORRECT)
     monkeypatch.setattr(batch.sys, "executable", "/bin/false")
     row = batch.grade_one(tmp_path / "s.py", {"gradescope": str(tmp_path / "r.json")},
-                          weights=grading.load_weights(WEIGHTS))
+                          weights=assignment.load_weights(WEIGHTS))
     assert (row.score, row.status) == (0.0, "crashed") and "left no results" in row.reason
     assert json.loads((tmp_path / "r.json").read_text())["score"] == 0

@@ -12,7 +12,7 @@ EXAMPLE = ROOT / "docs" / "examples" / "student_trask.py"
 def run_suite(impl: Path, tmp_path: Path):
     out = tmp_path / "result.json"
     proc = subprocess.run([sys.executable, "-m", "pytest", "conformance", f"--impl={impl}", "-q",
-                           "-p", "no:cacheprovider", f"--conformance-json={out}"],
+                           "-p", "no:cacheprovider", f"--deltaspec-json={out}"],
                           cwd=ROOT, capture_output=True, text=True, env=dict(os.environ))
     return proc, json.loads(out.read_text())
 

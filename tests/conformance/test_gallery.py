@@ -114,7 +114,7 @@ def run_module(name: str) -> Run:
     with tempfile.TemporaryDirectory() as tmp:
         report = Path(tmp) / "r.json"
         command = [sys.executable, "-m", "pytest", *checks_of(name), f"--impl={GALLERY / f'{name}.py'}", "-q",
-                   "-p", "no:cacheprovider", "--conformance-json", str(report)]
+                   "-p", "no:cacheprovider", "--deltaspec-json", str(report)]
         start = time.perf_counter()
         try:
             done = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=TIMEOUT)

@@ -12,7 +12,7 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from deltaspec.conformance import (
+from deltaspec.conformance.gradcheck import (
     GradcheckError,
     GradcheckInputError,
     GradcheckResult,

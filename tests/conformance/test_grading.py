@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from deltaspec.conformance.grading import scoring as grading
+from deltaspec.conformance.grading import assignment, scoring as grading
 from deltaspec.conformance.interface.loader import capabilities
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -38,10 +38,10 @@ WEIGHTS = ROOT / "docs" / "autograder" / "weights.toml"
 
 
 def test_default_weights_cover_every_capability_by_kind():
-    weights = grading.load_weights()
+    weights = assignment.load_weights()
     assert list(weights) == list(capabilities())
     assert all(w > 0 for w in weights.values())
-    assert {grading.kind_of(c) for c in weights} == set(grading.KINDS)
+    assert {assignment.kind_of(c) for c in weights} == set(assignment.KINDS)
     assert weights["gradients"] == 5 and weights["activation softmax"] == 1
 
 
@@ -49,7 +49,7 @@ def test_instructor_file_merges_kinds_capabilities_and_only(tmp_path):
     path = tmp_path / "w.toml"
     path.write_text('only = ["derivative", "forward"]\n[kinds]\nderivative = 2\n'
                     '[capabilities]\n"derivative mse_prime" = 4.5\n"activation sigmoid" = 9\n')
-    weights = grading.load_weights(path)
+    weights = assignment.load_weights(path)
     assert weights["derivative sigmoid_prime"] == 2 and weights["derivative mse_prime"] == 4.5
     assert weights["forward"] == 3                      # the default, kept by only
     assert weights["activation sigmoid"] == 0          # not in only
@@ -57,7 +57,7 @@ def test_instructor_file_merges_kinds_capabilities_and_only(tmp_path):
 
 
 def test_sample_assignment_weights():
-    weights = grading.load_weights(WEIGHTS)
+    weights = assignment.load_weights(WEIGHTS)
     graded = {c: w for c, w in weights.items() if w > 0}
     assert graded == {"activation sigmoid": 1, "derivative sigmoid_prime": 2, "loss mse": 1,
                       "derivative mse_prime": 2, "output_delta": 3, "hidden_delta": 3, "forward": 2}
@@ -79,14 +79,14 @@ def test_sample_assignment_weights():
 def test_bad_weights_are_one_line_errors(tmp_path, text, words):
     path = tmp_path / "w.toml"
     path.write_text(text)
-    with pytest.raises(grading.WeightsError) as info:
-        grading.load_weights(path)
+    with pytest.raises(assignment.WeightsError) as info:
+        assignment.load_weights(path)
     assert words in str(info.value) and "\n" not in str(info.value)
 
 
 def test_missing_weights_file(tmp_path):
-    with pytest.raises(grading.WeightsError, match="cannot read it"):
-        grading.load_weights(tmp_path / "nope.toml")
+    with pytest.raises(assignment.WeightsError, match="cannot read it"):
+        assignment.load_weights(tmp_path / "nope.toml")
 
 
 # ---------------------------------------------------------------- points
@@ -218,7 +218,7 @@ def test_read_gradescope_round_trip(tmp_path):
 def pytest_cmd(impl, tmp_path, *extra):
     return [sys.executable, "-m", "pytest", "--pyargs", "deltaspec.conformance", f"--impl={impl}", "-q",
             "-p", "no:cacheprovider", "-c", str(tmp_path / "pytest.ini"), "--rootdir", str(tmp_path),
-            f"--gradescope={tmp_path / 'gs.json'}", f"--prairielearn={tmp_path / 'pl.json'}", *extra]
+            f"--deltaspec-gradescope={tmp_path / 'gs.json'}", f"--deltaspec-prairielearn={tmp_path / 'pl.json'}", *extra]
 
 
 def run(impl, tmp_path, *extra, timeout=240):
@@ -236,7 +236,7 @@ def subs(tmp_path_factory):
 
 
 def test_graded_run_writes_both_formats(subs, tmp_path):
-    proc, gs, pl = run(subs / "partial.py", tmp_path, f"--weights={WEIGHTS}")
+    proc, gs, pl = run(subs / "partial.py", tmp_path, f"--deltaspec-assignment={WEIGHTS}")
     assert proc.returncode == 1, proc.stdout[-2000:]
     assert gs["score"] == 12.0 and gs["extra_data"]["deltaspec"]["max_score"] == 14.0
     failing = [t for t in gs["tests"] if t["status"] == "failed"]
@@ -253,7 +253,7 @@ def test_graded_run_writes_both_formats(subs, tmp_path):
     ("absent.py", "does not exist"),
 ])
 def test_a_load_failure_scores_zero_with_the_reason(subs, tmp_path, entry, words):
-    proc, gs, pl = run(subs / entry, tmp_path, f"--weights={WEIGHTS}")
+    proc, gs, pl = run(subs / entry, tmp_path, f"--deltaspec-assignment={WEIGHTS}")
     assert proc.returncode == 4
     assert gs["score"] == 0 and pl["score"] == 0
     assert gs["extra_data"]["deltaspec"]["status"] == "load_error"
@@ -265,15 +265,15 @@ def test_a_load_failure_scores_zero_with_the_reason(subs, tmp_path, entry, words
 def test_bad_weights_is_a_usage_error_and_scores_zero(subs, tmp_path):
     bad = tmp_path / "w.toml"
     bad.write_text("[kinds]\nactivations = 1\n")
-    proc, gs, pl = run(subs / "correct.py", tmp_path, f"--weights={bad}")
+    proc, gs, pl = run(subs / "correct.py", tmp_path, f"--deltaspec-assignment={bad}")
     assert proc.returncode == 4
     assert "unknown kind 'activations'" in proc.stderr and len(proc.stderr.strip().splitlines()) == 1
     assert gs["score"] == 0 and "misconfigured" in gs["output"] and pl["score"] == 0
 
 
 def test_grading_needs_isolation(subs, tmp_path):
-    proc, gs, _ = run(subs / "correct.py", tmp_path, "--no-isolate")
-    assert proc.returncode == 4 and "--no-isolate" in proc.stderr
+    proc, gs, _ = run(subs / "correct.py", tmp_path, "--deltaspec-no-isolate")
+    assert proc.returncode == 4 and "--deltaspec-no-isolate" in proc.stderr
     assert gs["score"] == 0
 
 
@@ -285,7 +285,7 @@ def test_a_run_that_stops_early_scores_zero(tmp_path):
     """-x stops at the first failure: not every check reported, so the placeholder stays."""
     (tmp_path / "w.toml").write_text(SMALL)
     (tmp_path / "wrong.py").write_text(WRONG_SIGMOID)
-    proc, gs, pl = run(tmp_path / "wrong.py", tmp_path, f"--weights={tmp_path / 'w.toml'}", "-x")
+    proc, gs, pl = run(tmp_path / "wrong.py", tmp_path, f"--deltaspec-assignment={tmp_path / 'w.toml'}", "-x")
     assert proc.returncode == 1
     assert gs["score"] == 0 and gs["extra_data"]["deltaspec"]["status"] == "incomplete"
     assert "did not finish" in gs["output"] and pl["score"] == 0
@@ -296,7 +296,7 @@ def test_a_killed_run_leaves_zero(subs, tmp_path):
     """The placeholder is written as soon as the run is configured; killing the run then
     leaves it (never full marks)."""
     (tmp_path / "pytest.ini").write_text("[pytest]\n")
-    proc = subprocess.Popen(pytest_cmd(subs / "correct.py", tmp_path, f"--weights={WEIGHTS}"), cwd=tmp_path,
+    proc = subprocess.Popen(pytest_cmd(subs / "correct.py", tmp_path, f"--deltaspec-assignment={WEIGHTS}"), cwd=tmp_path,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         deadline = time.monotonic() + 60
@@ -336,7 +336,7 @@ def sigmoid(z):
     _forge()
     return _sigmoid(z)
 """)
-    proc, gs, pl = run(hostile, tmp_path, f"--weights={tmp_path / 'w.toml'}")
+    proc, gs, pl = run(hostile, tmp_path, f"--deltaspec-assignment={tmp_path / 'w.toml'}")
     assert gs["extra_data"]["deltaspec"]["status"] == "graded", proc.stdout[-2000:]
     assert [t["name"] for t in gs["tests"]] == ["activation sigmoid", "activation tanh"]
     assert gs["score"] <= 2 and pl["score"] <= 1 and len(pl["tests"]) == 2

@@ -4,7 +4,7 @@ On import it double-forks with setsid (the classic daemon: reparented away from 
 worker, in its own session and process group), then the daemon closes its inherited
 descriptors, tries to move itself out of the pids cgroup (writing its pid to the root
 cgroup's cgroup.procs), and for up to 30 s keeps trying to write a fake all-passed
-results file (every --conformance-json, --gradescope or --prairielearn path it can find
+results file (every --deltaspec-json, --gradescope or --prairielearn path it can find
 in the command lines under /proc, and /autograder/results/results.json): a write after
 the run has ended would be the one the grader reads.
 
@@ -55,7 +55,7 @@ def _results_paths():
         if argv is None:
             continue
         for i, arg in enumerate(argv):
-            for flag in ("--conformance-json", "--gradescope", "--prairielearn"):
+            for flag in ("--deltaspec-json", "--deltaspec-gradescope", "--deltaspec-prairielearn"):
                 if arg == flag and i + 1 < len(argv):
                     found.append(argv[i + 1])
                 elif arg.startswith(flag + "="):

@@ -16,7 +16,7 @@ EXPECT_STATUS = 1
 EXPECT_REASON = "timed out"
 MUST_FAIL = ["derivative sigmoid_prime"]
 FALLBACK = True
-PYTEST_ARGS = ["--call-timeout", "1", "-k", "test_derivative_matches_spec or test_activation_value"]
+PYTEST_ARGS = ["--deltaspec-call-timeout", "1", "-k", "test_derivative_matches_spec or test_activation_value"]
 STUBBORN = (signal.SIGTERM, signal.SIGINT, signal.SIGHUP, signal.SIGALRM, signal.SIGUSR1, signal.SIGUSR2,
             signal.SIGXCPU, signal.SIGQUIT)
 

@@ -4,7 +4,7 @@ sigmoid_prime first asks for a 16 GB array in one go, then (if that is refused w
 anything but MemoryError) allocates and touches 64 MB blocks until the machine gives
 out.
 
-Isolated, the worker's address space is limited (RLIMIT_AS, here --memory-limit 1024):
+Isolated, the worker's address space is limited (RLIMIT_AS, here --deltaspec-memory-limit 1024):
 the allocation raises MemoryError inside the worker and each sigmoid_prime check fails
 with "raised MemoryError"; the pytest process and the machine are untouched.
 """
@@ -13,7 +13,7 @@ import numpy as np
 EXPECT_STATUS = 1
 EXPECT_REASON = "MemoryError"
 MUST_FAIL = ["derivative sigmoid_prime"]
-PYTEST_ARGS = ["--memory-limit", "1024"]
+PYTEST_ARGS = ["--deltaspec-memory-limit", "1024"]
 
 
 def sigmoid(z):

@@ -5,7 +5,7 @@ allocate and touch 300 MB (under a per-process limit of 512 MB: 2.4 GB together)
 for them, and reports how many the kernel killed.
 
 Isolated, the worker's memory cgroup holds all its processes together to the memory
-limit (--memory-limit 512): the kernel kills children as they cross it, the machine
+limit (--deltaspec-memory-limit 512): the kernel kills children as they cross it, the machine
 never sees 2.4 GB, and the check fails (with the module's own report of how many
 children were OOM-killed; its answer would have been wrong anyway).
 """
@@ -19,7 +19,7 @@ NEEDS_SANDBOX = True
 EXPECT_REASON = "children were OOM-killed"
 MUST_FAIL = ["derivative sigmoid_prime"]
 SLOW = True
-PYTEST_ARGS = ["--memory-limit", "512", "-k", "test_derivative_matches_spec or test_activation_value"]
+PYTEST_ARGS = ["--deltaspec-memory-limit", "512", "-k", "test_derivative_matches_spec or test_activation_value"]
 
 
 def sigmoid(z):

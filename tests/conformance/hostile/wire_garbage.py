@@ -31,7 +31,7 @@ EXPECT_REASON = ["larger than", "timed out", "malformed", "out of turn", "closed
 MUST_FAIL = ["activation sigmoid", "derivative sigmoid_prime", "activation tanh", "derivative tanh_prime",
              "activation relu", "derivative relu_prime", "activation softplus", "derivative softplus_prime"]
 SLOW = True
-PYTEST_ARGS = ["--call-timeout", "1", "-k", "test_activation_value or test_derivative_matches_spec"]
+PYTEST_ARGS = ["--deltaspec-call-timeout", "1", "-k", "test_activation_value or test_derivative_matches_spec"]
 
 
 def _reply_fd():

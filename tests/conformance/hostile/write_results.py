@@ -1,7 +1,7 @@
 """Attack: write the results file itself.
 
 On import, and again in every call, it looks for the grader's results files: the
---conformance-json, --gradescope and --prairielearn paths on the command line of the
+--deltaspec-json, --gradescope and --prairielearn paths on the command line of the
 pytest process (through /proc/<pid>/cmdline) and Gradescope's well-known
 /autograder/results/results.json; it writes a fake all-passed file to each, and leaves
 a delayed writer behind (setsid, double fork) that rewrites them for up to 30 s, after
@@ -10,7 +10,7 @@ the grader has written the real ones.
 Its sigmoid_prime is wrong (half the derivative). Isolated, /proc shows no pytest
 process (and no command line), the file system outside the worker's home is
 read-only, and the delayed writer dies with the worker's PID namespace: the results file
-is the real one, even after a pause. Control: with --no-isolate the delayed writer
+is the real one, even after a pause. Control: with --deltaspec-no-isolate the delayed writer
 (then a child of pytest itself) overwrites the real file once the run is over.
 """
 import json
@@ -60,7 +60,7 @@ def _results_paths():
         if argv is None:
             continue
         for i, arg in enumerate(argv):
-            for flag in ("--conformance-json", "--gradescope", "--prairielearn"):
+            for flag in ("--deltaspec-json", "--deltaspec-gradescope", "--deltaspec-prairielearn"):
                 if arg == flag and i + 1 < len(argv):
                     found.append(argv[i + 1])
                 elif arg.startswith(flag + "="):

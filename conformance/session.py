@@ -1,0 +1,256 @@
+"""One conformance run, from loading the implementation to the summary: what the plugin's
+hooks delegate to.
+
+A RunState is made once per pytest run from the RunConfig. It holds the loaded
+implementation (in a worker process unless ``--deltaspec-no-isolate``), the scope being
+judged and its network plans, the conventions the assignment refused, and a record of
+every check's outcome.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+
+import pytest
+
+from deltaspec.conformance.config import RunConfig
+
+CHECK_ARGS = ("activation", "derivative", "loss", "loss_derivative", "pair", "hidden", "net")
+
+
+@dataclass
+class RunState:
+    """The live state of one run (``config`` is immutable; the rest fills in as it goes)."""
+
+    config: RunConfig
+    loaded: object = None                 # interface.loader.Loaded
+    worker: object = None                 # isolation worker, when isolated
+    isolation: str = ""
+    assignment: object = None             # grading.assignment.Assignment, when graded
+    scope: object = None                  # judging.scope.Scope
+    plans: list = field(default_factory=list)
+    refused: dict = field(default_factory=dict)   # convention -> why the assignment refuses it
+    records: list = field(default_factory=list)
+    ran: set = field(default_factory=set)          # network plan ids whose checks ran
+    tracker: object = None                # grading.scoring tracker, when graded
+
+
+RUN = pytest.StashKey["RunState"]()
+
+
+def _usage(message: str):
+    return pytest.UsageError(f"deltaspec: {message}")
+
+
+def start(state: RunState, pytest_config) -> None:
+    """Read the assignment, write the zero placeholder, load the implementation, fix the
+    scope. Every failure is a one-line UsageError (and a 0 in the results file)."""
+    from deltaspec.conformance.grading import scoring
+
+    scoring.configure(pytest_config, state)
+    try:
+        state.loaded = _load(state)
+    except Exception as exc:  # LoadError, or a failure starting the worker
+        from deltaspec.conformance.interface.loader import LoadError
+
+        if not isinstance(exc, LoadError):
+            raise
+        scoring.load_failed(pytest_config, state, str(exc))
+        raise _usage(str(exc)) from None
+    _fix_scope(state)
+
+
+def _load(state: RunState):
+    from deltaspec.conformance.interface import loader
+
+    cfg = state.config
+    if not cfg.isolation.isolate:
+        state.isolation = "none (--deltaspec-no-isolate): the implementation runs inside pytest"
+        return loader.load(cfg.impl, cfg.route)
+    loaded, state.worker = loader.load_isolated(cfg.impl, cfg.route, cfg.isolation)
+    iso = cfg.isolation
+    state.isolation = (f"worker process, {iso.call_timeout:g} s per call, {iso.memory_mb} MB"
+                       + (f", {state.worker.containment}" if state.worker.containment else ""))
+    return loaded
+
+
+def _fix_scope(state: RunState) -> None:
+    """The assignment's scope when graded, else the implementation's SUPPORTS, else the
+    catalog; then the network plans, and the conventions the assignment refuses."""
+    from deltaspec.conformance.judging import coverage, scope
+
+    if state.assignment is not None:
+        state.scope = state.assignment.scope
+        state.refused = state.assignment.refused(state.loaded.conventions)
+    else:
+        try:
+            state.scope = scope.declared(state.loaded.namespace)
+        except scope.ScopeError as exc:
+            raise _usage(str(exc)) from None
+    state.plans = coverage.network_plans(state.scope)
+
+
+def stop(state: RunState, pytest_config) -> None:
+    """Stop the worker, then write the grade: last, so no student code runs after it."""
+    from deltaspec.conformance.grading import scoring
+
+    if state.worker is not None:
+        state.worker.close()
+    scoring.unconfigure(pytest_config, state)
+
+
+# ---------------------------------------------------------------- collection
+
+
+def parametrize(metafunc, state: RunState) -> None:
+    """Enumerate the combinations in scope as parameters, with ids that name them."""
+    scope = state.scope
+    if scope is None:
+        return
+    names = set(metafunc.fixturenames)
+    elementwise = [a for a in scope.activations if a != "softmax"]
+    table = {
+        "activation": (elementwise, list(elementwise)),
+        "derivative": (elementwise, [f"{a}_prime" for a in elementwise]),
+        "loss": (list(scope.losses), list(scope.losses)),
+        "loss_derivative": (list(scope.losses), [f"{l}_prime" for l in scope.losses]),
+        "pair": (list(scope.pairs), [f"{l}-{a}" for l, a in scope.pairs]),
+        "hidden": (list(scope.hidden), list(scope.hidden)),
+        "net": (state.plans, [p.id for p in state.plans]),
+    }
+    for arg in CHECK_ARGS:
+        if arg in names:
+            values, ids = table[arg]
+            marker = metafunc.definition.get_closest_marker("only_activations")
+            if marker is not None and arg == "activation":
+                keep = [i for i, v in enumerate(values) if v in marker.args[0]]
+                values, ids = [values[i] for i in keep], [ids[i] for i in keep]
+            metafunc.parametrize(arg, values, ids=ids)
+
+
+def capability_of(item) -> str:
+    """The interface capability a check judges, from its capability marker and parameters."""
+    marker = item.get_closest_marker("capability")
+    if marker is None:
+        return item.originalname
+    params = getattr(getattr(item, "callspec", None), "params", {})
+    try:
+        return marker.args[0].format(**params)
+    except (KeyError, IndexError, AttributeError):
+        return marker.args[0]
+
+
+def select(items, state: RunState, pytest_config) -> None:
+    """Deselect checks of capabilities the assignment does not count; refuse a run in
+    which the implementation provides none of the selected capabilities."""
+    judged = [i for i in items if i.get_closest_marker("capability") is not None]
+    if state.assignment is not None:
+        counted = state.assignment.counted()
+        dropped = [i for i in judged if capability_of(i) not in counted]
+        if dropped:
+            pytest_config.hook.pytest_deselected(items=dropped)
+            items[:] = [i for i in items if i not in dropped]
+            judged = [i for i in judged if i not in dropped]
+    provided = set(state.loaded.provided_capabilities())
+    if judged and not any(capability_of(i) in provided for i in judged):
+        wanted = sorted({capability_of(i) for i in judged})
+        raise _usage(f"{state.config.impl} provides none of the {len(wanted)} capabilities this run judges "
+                     f"({', '.join(wanted[:4])}{', ...' if len(wanted) > 4 else ''}); check --impl and the names "
+                     "it defines (python -m deltaspec.conformance capabilities lists them)")
+
+
+# ---------------------------------------------------------------- outcomes
+
+
+def _paragraph(exc: BaseException) -> str:
+    """The failure as one paragraph: the check's own message, without pytest's source
+    listing or assertion introspection."""
+    text = str(exc).split("\nassert ")[0].strip()
+    return " ".join(text.split()) or type(exc).__name__
+
+
+def feedback(message: str, level: str) -> str:
+    """What a student sees of a failure: the whole paragraph ("full"), the verdict with
+    the worst element but no diagnosis ("worst"), or only that it failed ("verdict")."""
+    if level == "verdict":
+        return "a check failed"
+    if level == "worst":
+        return message.split(" Likely cause:")[0].split(" No known mistake")[0]
+    return message
+
+
+def record(item, call, report, state: RunState) -> None:
+    """Keep the outcome of one check; rewrite its failure as one paragraph."""
+    if item.get_closest_marker("capability") is None:
+        return
+    worker = state.worker
+    capability = capability_of(item)
+    if report.when == "call" and worker is not None:
+        strays = worker.strays()
+        if strays:
+            report.outcome = "failed"
+            report.longrepr = (f"[{capability}] the implementation left {strays} child process(es) "
+                               "running; they were killed")
+            state.records.append({"test": item.nodeid, "capability": capability, "outcome": "failed",
+                                  "diagnosis": "child_processes", "message": report.longrepr})
+            return
+    if not (report.when == "call" or (report.when == "setup" and report.skipped)):
+        return
+    message, code = "", None
+    if call.excinfo is not None:
+        exc = call.excinfo.value
+        code = getattr(exc, "code", None)
+        if report.failed:
+            message = feedback(_paragraph(exc), state.scope.feedback if state.scope else "full")
+            if isinstance(exc, AssertionError):
+                report.longrepr = f"[{capability}] {message}"
+    if report.when == "call":
+        net = getattr(getattr(item, "callspec", None), "params", {}).get("net")
+        if net is not None:
+            state.ran.add(net.id)
+    state.records.append({"test": item.nodeid, "capability": capability, "outcome": report.outcome,
+                          "diagnosis": code, "message": message})
+
+
+def header(state: RunState) -> list[str]:
+    loaded, cfg = state.loaded, state.config
+    conv = loaded.conventions
+    sign = "+1" if conv["SIGN"] == 1 else "-1"
+    return [
+        f"deltaspec implementation: {loaded.requested} (via {loaded.route})",
+        f"deltaspec loaded from: {loaded.origin}",
+        f"deltaspec conventions: LAYOUT={conv['LAYOUT']!r} SIGN={sign} PRIME_OF={conv['PRIME_OF']!r} "
+        f"REDUCTION={conv['REDUCTION']!r}",
+        f"deltaspec scope: {state.scope.source}; {len(state.plans)} network plans",
+        f"deltaspec profile: {cfg.profile.name} ({cfg.profile.examples} examples per combination, "
+        f"{cfg.profile.fd_examples} per finite-difference check, seed {cfg.seed})",
+        f"deltaspec isolation: {state.isolation}",
+    ]
+
+
+def summary(state: RunState, write) -> None:
+    """The terminal summary: capabilities provided, coverage, failures; the JSON file."""
+    from deltaspec.conformance.interface.loader import capabilities
+    from deltaspec.conformance.judging import coverage
+
+    loaded = state.loaded
+    provided = loaded.provided_capabilities()
+    total = capabilities()
+    write(f"{len(provided)} of {len(total)} capabilities provided by {loaded.requested}")
+    missing = [c for c in total if c not in provided]
+    if missing:
+        write("not provided: " + ", ".join(missing))
+    if state.plans:
+        checked, wanted = coverage.coverage(state.plans, state.ran, state.scope)
+        write(f"{checked} of {wanted} network combinations checked ({state.scope.source})")
+    for name, why in state.refused.items():
+        write(f"refused convention {name}: {why}")
+    failed = sorted({r["capability"] for r in state.records if r["outcome"] == "failed"})
+    if failed:
+        write("failing capabilities: " + ", ".join(failed))
+    path = state.config.json_path
+    if path:
+        from deltaspec.files import write_text_atomic
+
+        write_text_atomic(path, json.dumps({"implementation": loaded.requested, "provided": provided,
+                                            "records": state.records}, indent=1))
