@@ -2,12 +2,15 @@
 
 It declares its conventions, so the suite judges it in its own terms:
 SIGN = -1 (every backward quantity is -dE/d.), PRIME_OF = "a" (derivatives take the
-activation's output). It provides a subset of the interface; the rest is skipped.
+activation's output). It declares what it supports (SUPPORTS: sigmoid layers, the half
+sum of squared errors), so networks are drawn only from those; the functions it does not
+define are reported as not provided.
 """
 import numpy as np
 
 SIGN = -1
 PRIME_OF = "a"
+SUPPORTS = {"activations": ["sigmoid"], "losses": ["half_sse"]}
 
 
 def sigmoid(z):

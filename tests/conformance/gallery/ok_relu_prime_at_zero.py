@@ -15,8 +15,8 @@ extend(globals(), "correct_row")
 
 EXPECTED_DIAGNOSIS = None
 CHECKS = [
-    "conformance/checks/test_elementwise.py::test_derivative_matches_spec[relu]",
-    "conformance/checks/test_elementwise.py::test_derivative_matches_finite_differences[relu]",
+    "conformance/checks/test_elementwise.py::test_derivative_matches_spec[relu_prime]",
+    "conformance/checks/test_elementwise.py::test_derivative_matches_finite_differences[relu_prime]",
     "conformance/checks/test_elementwise.py::test_kinks_are_reported_not_failed",
     "conformance/checks/test_deltas.py::test_hidden_delta[relu]",
     "conformance/checks/test_network.py::test_gradients_match_reference",
