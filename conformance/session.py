@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 import pytest
 
+from deltaspec.conformance.capabilities import capability_of
 from deltaspec.conformance.config import RunConfig
 
 CHECK_ARGS = ("activation", "derivative", "loss", "loss_derivative", "pair", "hidden", "net")
@@ -67,11 +68,40 @@ def _load(state: RunState):
     if not cfg.isolation.isolate:
         state.isolation = "none (--deltaspec-no-isolate): the implementation runs inside pytest"
         return loader.load(cfg.impl, cfg.route)
-    loaded, state.worker = loader.load_isolated(cfg.impl, cfg.route, cfg.isolation)
+    loaded, state.worker = _load_isolated(cfg.impl, cfg.route, cfg.isolation)
     iso = cfg.isolation
     state.isolation = (f"worker process, {iso.call_timeout:g} s per call, {iso.memory_mb} MB"
                        + (f", {state.worker.containment}" if state.worker.containment else ""))
     return loaded
+
+
+def _load_isolated(what: str, route: str, isolation):
+    """(Loaded, worker): the implementation loaded in a worker process with the limits of
+    ``isolation`` (a config.Isolation); LoadError, one line, on failure."""
+    from deltaspec.conformance.interface.loader import LoadError, Loaded, read_conventions
+    from deltaspec.conformance.isolation.worker import RemoteNamespace, Worker, WorkerFailure
+
+    worker = Worker(what, timeout=isolation.call_timeout, memory=isolation.memory_mb << 20,
+                    budget=isolation.time_budget)
+    try:
+        info = worker.start()
+    except WorkerFailure as exc:
+        worker.close()
+        raise LoadError(str(exc)) from None
+    except BaseException:  # Ctrl-C while loading: never leave the worker behind
+        worker.close()
+        raise
+    if not info.get("loaded"):
+        worker.close()
+        raise LoadError(str(info.get("error", "the implementation could not be loaded")))
+    namespace = RemoteNamespace(worker, [n for n in info.get("provides", []) if isinstance(n, str)],
+                                info.get("conventions") if isinstance(info.get("conventions"), dict) else {})
+    try:
+        conventions = read_conventions(namespace)
+    except LoadError:
+        worker.close()
+        raise
+    return Loaded(namespace, what, str(info.get("origin", what)), route, conventions), worker
 
 
 def _fix_scope(state: RunState) -> None:
@@ -126,18 +156,6 @@ def parametrize(metafunc, state: RunState) -> None:
                 keep = [i for i, v in enumerate(values) if v in marker.args[0]]
                 values, ids = [values[i] for i in keep], [ids[i] for i in keep]
             metafunc.parametrize(arg, values, ids=ids)
-
-
-def capability_of(item) -> str:
-    """The interface capability a check judges, from its capability marker and parameters."""
-    marker = item.get_closest_marker("capability")
-    if marker is None:
-        return item.originalname
-    params = getattr(getattr(item, "callspec", None), "params", {})
-    try:
-        return marker.args[0].format(**params)
-    except (KeyError, IndexError, AttributeError):
-        return marker.args[0]
 
 
 def select(items, state: RunState, pytest_config) -> None:
@@ -230,7 +248,7 @@ def header(state: RunState) -> list[str]:
 
 def summary(state: RunState, write) -> None:
     """The terminal summary: capabilities provided, coverage, failures; the JSON file."""
-    from deltaspec.conformance.interface.loader import capabilities
+    from deltaspec.conformance.capabilities import capabilities
     from deltaspec.conformance.judging import coverage
 
     loaded = state.loaded

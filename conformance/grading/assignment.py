@@ -49,7 +49,7 @@ def kind_of(capability: str) -> str:
 
 
 def _capabilities() -> dict[str, tuple[str, ...]]:
-    from deltaspec.conformance.interface.loader import capabilities
+    from deltaspec.conformance.capabilities import capabilities
 
     return capabilities()
 

@@ -1,6 +1,6 @@
 """Points for a conformance run, written as Gradescope's or PrairieLearn's results file.
 
-Capabilities (``conformance.loader.capabilities()``) are the unit of points. A capability
+Capabilities (``capabilities.capabilities()``) are the unit of points. A capability
 earns its whole weight when the implementation provides it, at least one of its checks
 ran and every check that ran passed; otherwise it earns 0 and its output says why: "not
 provided", the failing checks' one-paragraph diagnoses, or "not checked". A check that
@@ -84,7 +84,7 @@ def score_capabilities(records: list[dict], provided, weights: dict[str, float],
     by_cap: dict[str, list[dict]] = {}
     for record in records:
         by_cap.setdefault(record["capability"], []).append(record)
-    from deltaspec.conformance.interface.loader import capabilities
+    from deltaspec.conformance.capabilities import capabilities
 
     names = capabilities()
     scores = []
@@ -235,7 +235,7 @@ class _Tracker:
             self.collect_errors += 1
 
     def pytest_collection_finish(self, session):
-        from deltaspec.conformance.session import capability_of
+        from deltaspec.conformance.capabilities import capability_of
 
         self.expected = {item.nodeid: capability_of(item) for item in session.items
                          if item.get_closest_marker("capability") is not None}

@@ -36,21 +36,6 @@ class LoadError(Exception):
     """The implementation could not be loaded or declares an invalid convention."""
 
 
-def capabilities() -> dict[str, tuple[str, ...]]:
-    """Capability -> the names that provide it; the suite's unit of 'provided'."""
-    caps: dict[str, tuple[str, ...]] = {}
-    for act in numeric.ACTIVATIONS:
-        caps[f"activation {act}"] = (act,)
-        caps[f"derivative {act}_prime"] = (f"{act}_prime",)
-    caps["activation softmax"] = ("softmax",)
-    for loss in numeric.LOSSES:
-        caps[f"loss {loss}"] = (loss,)
-        caps[f"derivative {loss}_prime"] = (f"{loss}_prime",)
-    for name in ("output_delta", "hidden_delta", "forward", "gradients", "train_step", "train"):
-        caps[name] = (name,)
-    return caps
-
-
 @dataclass
 class Loaded:
     """An implementation namespace and where it came from."""
@@ -66,6 +51,8 @@ class Loaded:
         return callable(getattr(self.namespace, name, None))
 
     def provided_capabilities(self) -> list[str]:
+        from deltaspec.conformance.capabilities import capabilities
+
         return [cap for cap, names in capabilities().items() if all(self.provides(n) for n in names)]
 
 
@@ -151,30 +138,3 @@ def load(what: str, route: str) -> Loaded:
         raise LoadError(f"importing {what!r} failed: {_short(exc)}") from None
     return Loaded(namespace, what, origin, route, read_conventions(namespace))
 
-
-def load_isolated(what: str, route: str, isolation):
-    """(Loaded, worker): the implementation loaded in a worker process with the limits of
-    ``isolation`` (a config.Isolation); LoadError, one line, on failure."""
-    from deltaspec.conformance.isolation.worker import RemoteNamespace, Worker, WorkerFailure
-
-    worker = Worker(what, timeout=isolation.call_timeout, memory=isolation.memory_mb << 20,
-                    budget=isolation.time_budget)
-    try:
-        info = worker.start()
-    except WorkerFailure as exc:
-        worker.close()
-        raise LoadError(str(exc)) from None
-    except BaseException:  # Ctrl-C while loading: never leave the worker behind
-        worker.close()
-        raise
-    if not info.get("loaded"):
-        worker.close()
-        raise LoadError(str(info.get("error", "the implementation could not be loaded")))
-    namespace = RemoteNamespace(worker, [n for n in info.get("provides", []) if isinstance(n, str)],
-                                info.get("conventions") if isinstance(info.get("conventions"), dict) else {})
-    try:
-        conventions = read_conventions(namespace)
-    except LoadError:
-        worker.close()
-        raise
-    return Loaded(namespace, what, str(info.get("origin", what)), route, conventions), worker

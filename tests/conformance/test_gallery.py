@@ -243,7 +243,7 @@ def _bug_params():
 
 @pytest.mark.parametrize("name", CORRECT)
 def test_correct_module_passes_the_whole_suite(gallery, name):
-    from deltaspec.conformance.interface.loader import capabilities
+    from deltaspec.conformance.capabilities import capabilities
 
     run = gallery[name]
     assert run.returncode == 0 and not run.failed, run.describe()

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from deltaspec.conformance.grading import assignment, scoring as grading
-from deltaspec.conformance.interface.loader import capabilities
+from deltaspec.conformance.capabilities import capabilities
 
 ROOT = Path(__file__).resolve().parents[2]
 
