@@ -7,11 +7,11 @@ check carries a ``capability`` marker whose text may name its parameters
 """
 from __future__ import annotations
 
-from deltaspec.spec import numeric
-
 
 def capabilities() -> dict[str, tuple[str, ...]]:
     """Capability -> the interface names that provide it, in catalog order."""
+    from deltaspec.spec import numeric  # here, not at the top: the plugin imports this module
+
     caps: dict[str, tuple[str, ...]] = {}
     for act in numeric.ACTIVATIONS:
         caps[f"activation {act}"] = (act,)
