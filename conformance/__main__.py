@@ -21,6 +21,7 @@ import os
 import sys
 from pathlib import Path
 
+from deltaspec import commands
 from deltaspec.conformance.grading import assignment, batch, scoring as grading
 
 
@@ -53,6 +54,7 @@ def _positive_float(text: str) -> float:
 
 def _parser() -> _Parser:
     parser = _Parser(prog="python -m deltaspec.conformance", description="Grade backpropagation implementations.")
+    commands.add_version_option(parser)
     sub = parser.add_subparsers(dest="command", metavar="{grade,run,capabilities}", parser_class=_Parser)
 
     def common(p):
@@ -88,6 +90,32 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
     if args.command is None:
         parser.error("choose a command: grade, run or capabilities")
+    try:
+        return _command(parser, args)
+    except OSError as exc:  # an output that cannot be written: one line, never a traceback
+        parser.exit(2, f"{parser.prog}: error: {exc}\n")
+
+
+def _check_outputs(parser, args) -> None:
+    """Refuse, before any grading, an output path that is not a regular file's."""
+    from deltaspec.files import OutputError, check_target
+
+    for option in ("out", "gradescope", "prairielearn"):
+        value = getattr(args, option, None)
+        if value is not None:
+            try:
+                check_target(value)
+            except OutputError as exc:
+                parser.exit(2, f"{parser.prog}: error: --{option}: {exc}\n")
+
+
+def _command(parser, args) -> int:
+    _check_outputs(parser, args)
+    json_dir = getattr(args, "json_dir", None)
+    if json_dir is not None and os.path.exists(json_dir) and not os.path.isdir(json_dir):
+        parser.exit(2, f"{parser.prog}: error: --json-dir {json_dir!r} is not a directory\n")
+    if getattr(args, "submission", None) == "":
+        parser.exit(2, f"{parser.prog}: error: the submission path is empty\n")
     targets = {fmt: path for fmt in ("gradescope", "prairielearn") if (path := getattr(args, fmt, None))}
     try:
         weights = assignment.load_weights(args.weights)
@@ -128,4 +156,4 @@ def main(argv=None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    commands.run(main)

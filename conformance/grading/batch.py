@@ -57,18 +57,46 @@ class Row:
         return 100.0 * self.score / self.max_score if self.max_score > 0 else 0.0
 
     def csv(self) -> dict:
-        return {"submission": self.submission, "score": f"{self.score:.6g}", "max_score": f"{self.max_score:.6g}",
-                "percent": f"{self.percent:.1f}", "status": self.status, "reason": self.reason}
+        return {"submission": csv_cell(self.submission), "score": f"{self.score:.6g}",
+                "max_score": f"{self.max_score:.6g}", "percent": f"{self.percent:.1f}", "status": self.status,
+                "reason": csv_cell(self.reason)}
+
+
+def printable(name: str) -> str:
+    """A file name as text that is safe to print and to store: bytes that are not UTF-8
+    backslash-escaped (``\\xff``), control characters (a newline that would forge a
+    progress line) escaped the same way."""
+    text = name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    return "".join(c if c.isprintable() else f"\\x{ord(c):02x}" if ord(c) < 256 else f"\\u{ord(c):04x}"
+                   for c in text)
+
+
+def csv_cell(text: str) -> str:
+    """A cell a spreadsheet shows as text: a leading =, +, - or @ (a formula) is quoted with '."""
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+def _inside(path: Path, root: Path) -> bool:
+    """Whether ``path``, links followed, stays inside ``root``."""
+    try:
+        path.resolve().relative_to(root.resolve())
+    except (ValueError, OSError, RuntimeError):
+        return False
+    return True
 
 
 def discover(root: Path) -> tuple[list[Submission], list[str]]:
     """The submissions in ``root`` (its .py files and folders, by name), and the entries
-    ignored (other files; hidden entries and __pycache__ are ignored silently)."""
+    ignored with the reason (other files; links that lead out of ``root``). Hidden entries
+    and __pycache__ are ignored silently; names are made printable."""
     entries = sorted(p for p in root.iterdir() if not p.name.startswith(".") and p.name != "__pycache__")
+    outside = [p for p in entries if not _inside(p, root)]
+    entries = [p for p in entries if p not in outside]
     chosen = [p for p in entries if p.is_dir() or p.suffix == ".py"]
-    ignored = [p.name for p in entries if p not in chosen]
-    stems = [p.stem if p.is_file() else p.name for p in chosen]
-    names = [stem if stems.count(stem) == 1 else p.name for stem, p in zip(stems, chosen)]
+    ignored = ([f"{printable(p.name)}: not a .py file or a folder" for p in entries if p not in chosen]
+               + [f"{printable(p.name)}: a link that leads out of the submissions folder" for p in outside])
+    stems = [printable(p.stem if p.is_file() else p.name) for p in chosen]
+    names = [stem if stems.count(stem) == 1 else printable(p.name) for stem, p in zip(stems, chosen)]
     return [Submission(n, p) for n, p in zip(names, chosen)], ignored
 
 
@@ -80,7 +108,7 @@ def resolve(path: Path) -> tuple[Path | None, str]:
         return path, ""
     if not path.is_dir():
         return None, f"missing file: {path} does not exist"
-    files = sorted(p for p in path.glob("*.py") if p.is_file() and not p.name.startswith("."))
+    files = sorted(p for p in path.glob("*.py") if p.is_file() and not p.name.startswith(".") and _inside(p, path))
     if len(files) == 1:
         return files[0], ""
     for name in PREFERRED:
@@ -248,7 +276,7 @@ def run_batch(root: Path, out_csv: Path, *, jobs: int, weights: dict[str, float]
     json_dir.mkdir(parents=True, exist_ok=True)
     stream = stream if stream is not None else sys.stderr
     for entry in ignored:
-        stream.write(f"ignored {entry}: not a .py file or a folder\n")
+        stream.write(f"ignored {entry}\n")
     progress = Progress(len(submissions), stream)
     rows: list[Row] = []
 
@@ -270,9 +298,11 @@ def run_batch(root: Path, out_csv: Path, *, jobs: int, weights: dict[str, float]
         for future in as_completed(futures):
             row = future.result()
             rows.append(row)
+            rows.sort(key=lambda r: r.submission)
+            write_gradebook(out_csv, rows)  # after every row: a later failure loses nothing graded
             progress.advance(row)
-    rows.sort(key=lambda r: r.submission)
-    write_gradebook(out_csv, rows)
+    if not rows:
+        write_gradebook(out_csv, rows)
     return rows
 
 

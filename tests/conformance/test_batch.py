@@ -207,3 +207,29 @@ def test_grade_one_when_the_grader_cannot_run_writes_zero(tmp_path, monkeypatch)
                           weights=assignment.load_weights(WEIGHTS))
     assert (row.score, row.status) == (0.0, "crashed") and "left no results" in row.reason
     assert json.loads((tmp_path / "r.json").read_text())["score"] == 0
+
+
+def test_hostile_file_names_are_escaped_and_links_out_are_not_followed(tmp_path):
+    """A formula, a newline, bytes that are not UTF-8, and a link out of the folder: each
+    row is escaped or refused, and the gradebook is written whole."""
+    subs = tmp_path / "subs"
+    subs.mkdir()
+    broken = "def sigmoid(z:\n"
+    (subs / "=HYPERLINK(1).py").write_text(broken)
+    (subs / "new\nline.py").write_text(broken)
+    (Path(os.fsdecode(bytes(subs) + b"/caf\xff.py"))).write_text(broken)
+    secret = tmp_path / "secret"
+    secret.mkdir()
+    (secret / "answers.py").write_text("SECRET = 1\n")
+    (subs / "leak.py").symlink_to(secret / "answers.py")
+    out = tmp_path / "g.csv"
+    stream = io.StringIO()
+    rows = batch.run_batch(subs, out, jobs=2, weights=assignment.load_weights(WEIGHTS), stream=stream, timeout=60)
+    names = sorted(r.submission for r in rows)
+    assert names == sorted(["=HYPERLINK(1)", "new\\x0aline", "caf\\xff"]), names
+    log = stream.getvalue()
+    assert "leak.py: a link that leads out of the submissions folder" in log
+    assert all(line.startswith(("[", "ignored ", "=HYPERLINK", "new\\x0aline", "caf\\xff")) for line in log.splitlines())
+    table = list(csv.DictReader(io.StringIO(out.read_text())))
+    assert sorted(r["submission"] for r in table) == sorted(["'=HYPERLINK(1)", "new\\x0aline", "caf\\xff"])
+    assert all(r["score"] == "0" for r in table)
