@@ -104,7 +104,7 @@ def _check_outputs(parser, args) -> None:
         value = getattr(args, option, None)
         if value is not None:
             try:
-                check_target(value)
+                check_target(value, parents=True)
             except OutputError as exc:
                 parser.exit(2, f"{parser.prog}: error: --{option}: {exc}\n")
 

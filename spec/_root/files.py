@@ -18,8 +18,9 @@ class OutputError(OSError):
     """The output path cannot take a regular file (one line, naming the path)."""
 
 
-def check_target(path: str | os.PathLike) -> str:
-    """The path as a string, if a regular file may be written there; else OutputError."""
+def check_target(path: str | os.PathLike, parents: bool = False) -> str:
+    """The path as a string, if a regular file may be written there (its folder may be
+    missing when ``parents``: it will be made); else OutputError."""
     path = os.fspath(path)
     if not path:
         raise OutputError("the output path is empty")
@@ -34,7 +35,7 @@ def check_target(path: str | os.PathLike) -> str:
                 else "not a regular file (a device, pipe or socket)")
         raise OutputError(f"{path!r} is {kind}; name a regular file")
     folder = os.path.dirname(os.path.abspath(path))
-    if not os.path.isdir(folder):
+    if not os.path.isdir(folder) and not (parents and not os.path.exists(folder)):
         raise OutputError(f"{path!r}: the folder {folder!r} does not exist")
     return path
 

@@ -43,7 +43,7 @@ def test_discover_names_files_and_folders(tmp_path):
     subs, ignored = batch.discover(tmp_path)
     assert [(s.name, s.path.name) for s in subs] == [("alice", "alice.py"), ("bob", "bob"),
                                                      ("carol", "carol"), ("carol.py", "carol.py")]
-    assert ignored == ["notes.txt"]
+    assert ignored == ["notes.txt: not a .py file or a folder"]
 
 
 def test_resolve_a_folder(tmp_path):
