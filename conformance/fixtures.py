@@ -24,9 +24,14 @@ def run(request):
 @pytest.fixture(scope="session")
 def impl(run):
     """The implementation under test, in the spec's conventions."""
+    from deltaspec.conformance.capabilities import capabilities
     from deltaspec.conformance.interface.adapter import Implementation
 
-    return Implementation(run.loaded, run.refused)
+    allowed = None
+    if run.assignment is not None:
+        counted = run.assignment.counted()
+        allowed = {name for cap, names in capabilities().items() if cap in counted for name in names}
+    return Implementation(run.loaded, run.refused, allowed)
 
 
 @pytest.fixture(scope="session")

@@ -252,8 +252,11 @@ def summary(state: RunState, write) -> None:
     from deltaspec.conformance.judging import coverage
 
     loaded = state.loaded
-    provided = loaded.provided_capabilities()
-    total = capabilities()
+    total = list(capabilities())
+    if state.assignment is not None:  # only what the assignment counts
+        counted = state.assignment.counted()
+        total = [c for c in total if c in counted]
+    provided = [c for c in loaded.provided_capabilities() if c in total]
     write(f"{len(provided)} of {len(total)} capabilities provided by {loaded.requested}")
     missing = [c for c in total if c not in provided]
     if missing:

@@ -4,9 +4,16 @@ import numpy as np
 import pytest
 
 from deltaspec.conformance.judging import report
-from deltaspec.conformance.judging.probing import require
+from deltaspec.conformance.judging.probing import probe_network, require
 from deltaspec.reference import network as refnet
 from deltaspec.spec import numeric
+
+
+def _gradients(impl, case, X=None, T=None):
+    """The implementation's gradients; if it raises, the failure is diagnosed on the probe."""
+    X, T = (case.X, case.T) if X is None else (X, T)
+    return report.attempt(lambda: impl.gradients(case.params, X, T, case.activations, case.loss), impl,
+                          lambda i: probe_network(i, case, "gradients"))
 
 
 @pytest.mark.capability("gradients")
@@ -20,9 +27,8 @@ def test_batch_gradient_is_weighted_sum_of_sample_gradients(impl, net, draws, sc
         case = draws.network(net, scope.widths, (2, min(6, max(2, scope.batch[1]))))
         n, k = case.T.shape
         w = numeric.loss_scale(case.loss, n, k) / numeric.loss_scale(case.loss, 1, k)
-        whole = impl.gradients(case.params, case.X, case.T, case.activations, case.loss)
-        parts = [impl.gradients(case.params, case.X[i:i + 1], case.T[i:i + 1], case.activations, case.loss)
-                 for i in range(n)]
+        whole = _gradients(impl, case)
+        parts = [_gradients(impl, case, case.X[i:i + 1], case.T[i:i + 1]) for i in range(n)]
         summed = [(w * sum(p[l][0] for p in parts), None if whole[l][1] is None else w * sum(p[l][1] for p in parts))
                   for l in range(len(whole))]
         report.check(whole, summed, "gradients over a batch = the reduction's sum of per-sample gradients",
@@ -35,8 +41,8 @@ def test_batch_permutation_changes_nothing(impl, net, draws, scope, profile):
     for _ in range(profile.fd_examples):
         case = draws.network(net, scope.widths, scope.batch)
         order = np.arange(case.X.shape[0])[::-1]
-        a = impl.gradients(case.params, case.X, case.T, case.activations, case.loss)
-        b = impl.gradients(case.params, case.X[order], case.T[order], case.activations, case.loss)
+        a = _gradients(impl, case)
+        b = _gradients(impl, case, case.X[order], case.T[order])
         report.check(b, a, "gradients of a reversed batch", case.describe(), label="dE/d")
 
 
@@ -47,7 +53,7 @@ def test_train_step_is_params_minus_lr_gradients(impl, net, draws, scope, profil
     lr = 0.05
     for _ in range(profile.fd_examples):
         case = draws.network(net, scope.widths, scope.batch)
-        grads = impl.gradients(case.params, case.X, case.T, case.activations, case.loss)
+        grads = _gradients(impl, case)
         got = impl.train_step(case.params, case.X, case.T, lr, case.activations, case.loss)
         expected = [(W - lr * dW, None if b is None else b - lr * db) for (W, b), (dW, db) in zip(case.params, grads)]
         report.check(got, expected, "train_step against params - lr * your gradients", case.describe(),

@@ -101,7 +101,7 @@ def score_capabilities(records: list[dict], provided, weights: dict[str, float],
                                           f"Not provided: your module does not define {wanted}."))
         elif failed:
             seen, paragraphs = set(), []
-            for r in failed:
+            for r in sorted(failed, key=lambda r: "Likely cause" not in (r.get("message") or "")):
                 text = r.get("message") or "the check failed"
                 if text not in seen:
                     seen.add(text)

@@ -96,9 +96,11 @@ DEPENDS = {
 class Implementation:
     """Calls into a loaded implementation, in canonical conventions.
 
-    ``refused``: convention -> the assignment's reason for refusing the declared value."""
+    ``refused``: convention -> the assignment's reason for refusing the declared value;
+    ``allowed``: under an assignment, the only names a check may call (those of the
+    capabilities it counts), so that a name outside the assignment changes no score."""
 
-    def __init__(self, loaded: Loaded, refused: dict | None = None):
+    def __init__(self, loaded: Loaded, refused: dict | None = None, allowed: set | None = None):
         self.loaded = loaded
         self.ns = loaded.namespace
         self.layout = loaded.conventions["LAYOUT"]
@@ -107,6 +109,7 @@ class Implementation:
         self.reduction = loaded.conventions["REDUCTION"]
         self.column = self.layout == "column"
         self.refused = dict(refused or {})
+        self.allowed = allowed
 
     def _accept(self, what: str) -> None:
         """Fail a call that depends on a convention the assignment refuses."""
@@ -124,7 +127,7 @@ class Implementation:
     # ------------------------------------------------------------ plumbing
 
     def provides(self, name: str) -> bool:
-        return self.loaded.provides(name)
+        return self.loaded.provides(name) and (self.allowed is None or name in self.allowed)
 
     def call(self, name: str, *args):
         """ns.name(*args), with any exception turned into a one-line failure."""
