@@ -80,6 +80,8 @@ def _read_toml(path: Path) -> dict:
 
 
 def _number(value, where: str, path: Path) -> float:
+    if isinstance(value, int) and not isinstance(value, bool) and value > 1e12:
+        raise WeightsError(f"weights file {str(path)!r}: {where} is too large (at most 1e12 points)")
     if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) or value < 0:
         raise WeightsError(f"weights file {str(path)!r}: {where} = {value!r} is not a number >= 0")
     return float(value)
@@ -137,7 +139,10 @@ def load_weights(path: str | os.PathLike | None = None) -> dict[str, float]:
 
 
 def _finite_total(weights: dict[str, float], path) -> None:
-    total = math.fsum(weights.values())
+    try:
+        total = math.fsum(weights.values())
+    except OverflowError:
+        total = math.inf
     if not math.isfinite(total) or total > 1e12:
         raise WeightsError(f"weights file {str(path)!r}: the points add up to {total:g}; keep the total "
                            "finite and at most 1e12")
