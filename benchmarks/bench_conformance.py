@@ -248,10 +248,10 @@ def suite_times(runs: int) -> None:
     for a, b in ((unpinned, pinned), ("quick profile, --no-isolate", pinned)):
         print(f"ratio '{a}' / '{b}' (medians): wall {med(wall[a]) / med(wall[b]):.3f}, "
               f"CPU {med(cpu[a]) / med(cpu[b]):.3f}")
-    worker = ROOT / "conformance" / "isolation" / "worker.py"
+    worker = ROOT / "conformance" / "isolation" / "process.py"
     if worker.exists() and 'OPENBLAS_NUM_THREADS="1"' in worker.read_text():
         print("(DELTASPEC_PIN_BLAS acts on the pytest process only: the isolated worker that runs the "
-              "implementation always gets OPENBLAS_NUM_THREADS=1 from conformance/isolation/worker.py)")
+              "implementation always gets OPENBLAS_NUM_THREADS=1 from conformance/isolation/process.py)")
 
     # per-module split, one extra pinned run with durations
     t, proc = timed(SUITE + ["--durations=0", "--durations-min=0"], clean_env())

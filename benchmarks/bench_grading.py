@@ -1,7 +1,7 @@
 """What grading costs: a call across the process boundary, isolation on a whole run, and
 batch throughput. Printed with the machine it ran on and its load average.
 
-a. One call across the process boundary: ``conformance.worker.Worker`` on
+a. One call across the process boundary: ``deltaspec.conformance.isolation.worker.Worker`` on
    ``deltaspec.reference.implementation``, ``sigmoid`` of a (16, 8) float64 array, timed call by call
    (median and 90th percentile, in microseconds), against the same call in this process.
 b. The quick profile on the bundled reference (``python -m pytest conformance -q -p

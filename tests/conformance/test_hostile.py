@@ -529,8 +529,8 @@ def test_dropped_capabilities_keep_the_worker_out_of_other_memory():
         try:
             assert victim.stdout.readline().strip() == "ready"
             attack = (f"import sys; sys.path.insert(0, {str(HOSTILE)!r}); import parent_memory; "
-                      + ("from deltaspec.conformance.isolation import worker; worker._drop_bounding_set(); "
-                         "worker._clear_capabilities(); " if drop else "")
+                      + ("from deltaspec.conformance.isolation import privileges; privileges.drop_bounding_set(); "
+                         "privileges.clear_capabilities(); " if drop else "")
                       + f"print(parent_memory._patch({victim.pid}))")
             subprocess.run([sys.executable, "-c", attack], cwd=ROOT, check=True, capture_output=True, timeout=60)
             victim.stdin.write("\n")

@@ -1,6 +1,6 @@
 """Attack: forge the worker's load report.
 
-On import, in the worker, it replaces conformance.wire.send, so the report the worker
+On import, in the worker, it replaces isolation.wire.send, so the report the worker
 sends after loading it claims an origin with a fake summary line and terminal escape
 sequences, provides names such as ``_worker`` and ``__class__`` (to reach the suite's
 private attributes) and non-strings, declares conventions under the names of the

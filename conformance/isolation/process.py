@@ -1,0 +1,359 @@
+"""The pytest process's handle on one worker: starting it, calling into it, stopping it.
+
+Defends the run against an implementation that does not cooperate. Every message from
+the worker is read with a deadline and a size limit (:mod:`.wire`), must answer the call
+just made (by its id), and is decoded to plain data only; its text is reduced to one
+printable line (:func:`.oneline.clean`) and its load report to what a report may contain
+(:func:`.remote.checked_report`). A hang, a crash, garbage on the pipe or a reply out of
+turn becomes a one-line :class:`WorkerFailure` naming the reason; the worker is killed
+(its process group and its cgroup) and restarted for the next call, and nothing makes
+the run wait longer than a call's timeout. Once the run's time budget is used up, every
+call fails at once.
+
+The worker's stdout and stderr go to a log file, never into pytest's output. Its
+environment holds a few of the suite's variables and its own home, temporary directory
+and spec cache: never the suite's cache, whose files the pytest process executes.
+"""
+from __future__ import annotations
+
+import json
+import os
+import select
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from deltaspec.conformance.isolation import limits, wire
+from deltaspec.conformance.isolation.limits import MEMORY_LIMIT
+from deltaspec.conformance.isolation.oneline import clean
+from deltaspec.conformance.isolation.privileges import protect_parent
+from deltaspec.conformance.isolation.remote import RaisedInWorker, checked_report
+from deltaspec.conformance.isolation.sandbox import SANDBOX_ENV
+from deltaspec.conformance.isolation.strays import (
+    alive,
+    kill_until_gone,
+    own,
+    process_group,
+)
+
+CALL_TIMEOUT = 5.0
+LOAD_TIMEOUT = 30.0
+# the worker's command line keeps the module name it has always had (see worker.py)
+ENTRY_POINT = "deltaspec.conformance.isolation.worker"
+
+
+class WorkerFailure(Exception):
+    """A call did not return a usable answer; the message is one line."""
+
+
+class Worker:
+    """The parent's handle on one isolated implementation."""
+
+    def __init__(self, requested: str, timeout: float = CALL_TIMEOUT, memory: int = MEMORY_LIMIT,
+                 budget: float | None = None, sandbox: bool | None = None):
+        self.requested = requested
+        self.timeout, self.memory, self.budget = timeout, memory, budget
+        self.sandbox = (os.environ.get(SANDBOX_ENV, "1") != "0") if sandbox is None else sandbox
+        self.spent = 0.0
+        self.process: subprocess.Popen | None = None
+        self.info: dict | None = None
+        self.restarts = 0
+        self.cgroup: Path | None = None   # the pids cgroup: which processes are the worker's
+        self.cgroups: dict = {}
+        self.containment = ""
+        self.trusted: set[int] = set()
+        self.sequence = 0
+        self.pidfd: int | None = None
+        self.to_child = self.from_child = -1
+        self.log = tempfile.NamedTemporaryFile(prefix="deltaspec-worker-", suffix=".log", delete=False)
+        self.home = tempfile.mkdtemp(prefix="deltaspec-worker-")
+        os.chmod(self.home, 0o755)
+
+    # ------------------------------------------------------------ starting
+
+    def start(self) -> dict:
+        """Start the worker and load the implementation; returns what it reported."""
+        info = self._start()
+        if info.get("sandbox_failed") is not None:
+            reason = clean(info["sandbox_failed"], 200)
+            self.sandbox = False
+            info = self._start()
+            self.containment = f"{self.containment} (namespace sandbox failed: {reason})".strip()
+        return info
+
+    def _start(self) -> dict:
+        """One attempt: the worker's first message (how it is contained, or that its
+        sandbox failed), then its load report."""
+        self.stop()
+        sandboxed = self._spawn()
+        deadline = time.monotonic() + LOAD_TIMEOUT
+        try:
+            first = self._await(deadline, "starting the worker")
+            # the first message comes before any student code runs: only there is a
+            # sandbox failure believed (then the suite retries without the sandbox)
+            if sandboxed and "sandbox_failed" in first:
+                self.stop()
+                return {"loaded": False, "sandbox_failed": clean(first.get("sandbox_failed"), 200)}
+            containment = self._containment(first)
+            info = checked_report(self._await(deadline, "loading the implementation"))
+        except WorkerFailure:
+            self.stop()
+            raise
+        self._loaded(info, containment)
+        return info
+
+    def _spawn(self) -> bool:
+        """Start the worker process on fresh pipes and cgroups; whether it was asked to
+        build the namespace sandbox."""
+        requested = self.requested
+        if Path(requested).is_file():
+            requested = str(Path(requested).resolve())
+        protect_parent()
+        r_child, w_parent = os.pipe()   # requests: parent -> worker
+        r_parent, w_child = os.pipe()   # replies: worker -> parent
+        config = self._config()
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", ENTRY_POINT, str(r_child), str(w_child), requested, json.dumps(config)],
+            pass_fds=(r_child, w_child), stdin=subprocess.DEVNULL, stdout=self.log, stderr=subprocess.STDOUT,
+            cwd=self.home, env=self._environment(),
+            preexec_fn=limits.preexec(self.memory, list(dict.fromkeys(self.cgroups.values()))),
+            close_fds=True)
+        os.close(r_child)
+        os.close(w_child)
+        self.to_child, self.from_child = w_parent, r_parent
+        os.set_blocking(self.to_child, False)  # so a worker that stops reading cannot block a send
+        self.pidfd = _pidfd(self.process.pid)
+        return config["sandbox"]
+
+    def _config(self) -> dict:
+        """Make the worker's cgroups (as root) and say what it should build and drop."""
+        root = os.geteuid() == 0
+        self.cgroups = limits.make_cgroups(self.memory) if root else {}
+        self.cgroup = self.cgroups.get("pids")
+        return {"sandbox": bool(self.sandbox and root and sys.platform.startswith("linux")),
+                "drop": root, "home": os.path.realpath(self.home), "cgroup": self.cgroup is not None}
+
+    def _environment(self) -> dict:
+        keep = ("PATH", "LANG", "LC_ALL", "SYSTEMROOT")
+        env = {k: os.environ[k] for k in keep if k in os.environ}
+        # the home, the temporary directory and the spec's cache are the worker's own:
+        # never the suite's cache (the pytest process executes what it finds there)
+        env.update(OPENBLAS_NUM_THREADS="1", OMP_NUM_THREADS="1", MKL_NUM_THREADS="1",
+                   HOME=self.home, TMPDIR=self.home, DELTASPEC_CACHE_DIR=os.path.join(self.home, ".cache"),
+                   PYTHONDONTWRITEBYTECODE="1", PYTHONPATH=os.pathsep.join(p for p in sys.path if p))
+        return env
+
+    def _containment(self, first: dict) -> list[str]:
+        """How the worker says it is contained, from its first message."""
+        if first.get("ready") is not True:
+            self.stop()
+            raise WorkerFailure("the worker's process sent a malformed first message")
+        containment = first.get("containment")
+        return [clean(c, 100) for c in containment[:5] if isinstance(c, str)] \
+            if isinstance(containment, list) else []
+
+    def _loaded(self, info: dict, containment: list[str]) -> None:
+        """Record a finished start: the report, the containment line, the trusted processes."""
+        self.info = info
+        kinds = [c for c in ("pids", "memory") if c in self.cgroups]
+        groups = f"{' and '.join(kinds)} cgroup{'s' if len(kinds) > 1 else ''}" if kinds else ""
+        self.containment = ", ".join(filter(None, [groups, *containment]))
+        # the worker's own processes, before the implementation can start any: any other
+        # process in its cgroup or process group later is a stray
+        self.trusted = own(self.process.pid, self._members())
+
+    # ------------------------------------------------------------ calling
+
+    def call(self, name: str, args) -> object:
+        """name(*args) in the worker; plain data back, or a WorkerFailure / raised-info."""
+        if self.budget is not None and self.spent > self.budget:
+            raise WorkerFailure(f"the run's time budget of {self.budget:g} s is used up")
+        self._ensure_running()
+        self.sequence += 1
+        start = time.perf_counter()
+        deadline = time.monotonic() + self.timeout
+        try:
+            self._send_call(name, args, deadline)
+            reply = self._await(deadline, f"calling {name}")
+        finally:
+            self.spent += time.perf_counter() - start
+        return self._result(name, reply)
+
+    def _ensure_running(self) -> None:
+        """Restart a worker that was stopped or has exited since the last call."""
+        if self.process is not None and self.process.poll() is None:
+            return
+        if self.process is not None:
+            self.stop()
+        self.restarts += 1
+        info = self.start()
+        if not info.get("loaded"):
+            raise WorkerFailure(f"the implementation could not be loaded again: {info.get('error', '')}")
+
+    def _send_call(self, name: str, args, deadline: float) -> None:
+        try:
+            wire.send(self.to_child, {"call": name, "id": self.sequence, "args": wire.encode_value(list(args))},
+                      deadline)
+        except wire.WireTimeout:
+            self.stop()
+            raise WorkerFailure(f"calling {name} timed out after {self.timeout:g} s: the implementation's "
+                                "process stopped reading; the worker was killed") from None
+        except OSError:
+            raise WorkerFailure(f"{self._death()} before {name} could be called") from None
+
+    def _result(self, name: str, reply: dict) -> object:
+        """The call's result as plain data; RaisedInWorker or WorkerFailure otherwise."""
+        if reply.get("id") != self.sequence:
+            self.stop()
+            raise WorkerFailure(f"the implementation's process sent a reply out of turn to {name}; "
+                                "the worker was killed")
+        if "result" in reply:
+            try:
+                return wire.decode_value(reply["result"])
+            except wire.WireError as exc:
+                raise WorkerFailure(f"{name} returned something that is not plain data: {clean(exc, 200)}") from None
+        if "unplain" in reply:
+            raise WorkerFailure(f"{name} returned something that is not plain data: {clean(reply['unplain'], 200)}")
+        if "raised" in reply:
+            where = clean(reply.get("where", ""), 200)
+            raise RaisedInWorker(clean(reply.get("raised"), 100), clean(reply.get("message", "")),
+                                 f" {where}" if where else "")
+        self.stop()
+        raise WorkerFailure(f"the implementation's process sent an unexpected reply to {name}; the worker was killed")
+
+    def _await(self, deadline: float, doing: str) -> dict:
+        """The worker's next message, by the deadline; a WorkerFailure naming what went
+        wrong while ``doing`` otherwise (the worker stopped, unless it already exited)."""
+        timeout = self.timeout if doing.startswith("calling") else LOAD_TIMEOUT
+        try:
+            self._wait_readable(deadline)
+            return wire.receive(self.from_child, deadline)
+        except wire.WireTimeout:
+            self.stop()
+            raise WorkerFailure(f"{doing} timed out after {timeout:g} s (an infinite loop?); "
+                                "the worker was killed") from None
+        except (EOFError, OSError):
+            raise WorkerFailure(f"{self._death()} while {doing}") from None
+        except wire.WireError as exc:
+            self.stop()
+            raise WorkerFailure(f"the implementation's process sent a malformed reply while {doing}: "
+                                f"{clean(exc, 200)}; the worker was killed") from None
+
+    def _wait_readable(self, deadline: float) -> None:
+        """Until a reply starts or the worker exits (EOFError) or the deadline (WireTimeout)."""
+        while True:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise wire.WireTimeout("no reply")
+            # without a pidfd, poll the process every 0.2 s to notice it exited
+            fds = [self.from_child] + ([self.pidfd] if self.pidfd is not None else [])
+            ready = select.select(fds, [], [], left if self.pidfd is not None else min(left, 0.2))[0]
+            if self.from_child in ready:
+                return
+            if (self.pidfd is not None and self.pidfd in ready) or self.process.poll() is not None:
+                # exited: a reply it finished before exiting is still in the pipe
+                if select.select([self.from_child], [], [], 0)[0]:
+                    return
+                raise EOFError("the worker exited")
+
+    def _death(self) -> str:
+        """Why the worker went away (it closed its end of the pipe); stops it."""
+        try:
+            code = self.process.wait(timeout=2)
+        except subprocess.TimeoutExpired:
+            self.stop()
+            return "the implementation's process closed its connection to the suite (it was killed)"
+        oom = limits.out_of_memory(self.cgroups.get("memory"))
+        self.stop()
+        if code < 0:
+            name = _signal_name(-code)
+            hint = {"SIGXFSZ": ": it wrote more than the file-size limit"}.get(name, "")
+            if name == "SIGKILL" and oom:
+                hint = f": its processes together used more than the {self.memory >> 20} MB memory limit"
+            return f"the implementation crashed (killed by {name}{hint})"
+        return f"the implementation's process exited (status {code})"
+
+    # ------------------------------------------------------------ stopping
+
+    def stop(self) -> None:
+        """Kill the worker, everything in its process group and in its cgroup."""
+        if self.process is None:
+            return
+        try:
+            os.killpg(self.process.pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            pass
+        self._kill_cgroup()
+        try:
+            self.process.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            pass
+        self._kill_cgroup(remove=True)
+        self._close_pipes()
+        self.process = None
+
+    def _close_pipes(self) -> None:
+        for fd in (self.to_child, self.from_child, self.pidfd):
+            if fd is None or fd < 0:
+                continue
+            try:
+                os.close(fd)
+            except OSError:
+                pass
+        self.to_child = self.from_child = -1
+        self.pidfd = None
+
+    def close(self) -> None:
+        """Stop the worker for good and remove its log and home."""
+        self.stop()
+        self.log.close()
+        try:
+            os.unlink(self.log.name)
+        except OSError:
+            pass
+        shutil.rmtree(self.home, ignore_errors=True)
+
+    def _kill_cgroup(self, remove: bool = False) -> None:
+        """Kill everything in the pids cgroup; with remove, remove the cgroups as well."""
+        pids = getattr(self, "cgroup", None)
+        if pids is not None:
+            limits.empty(pids)
+        if remove:
+            limits.remove(dict.fromkeys(getattr(self, "cgroups", {}).values()), pids)
+            self.cgroup = None
+            self.cgroups = {}
+
+    # ------------------------------------------------------------ strays
+
+    def _members(self) -> list[int]:
+        """The worker's processes: its pids cgroup, or without one its process group."""
+        if getattr(self, "cgroup", None) is not None:
+            return limits.members(self.cgroup)
+        return process_group(self.process.pid)
+
+    def strays(self) -> int:
+        """Kill processes the worker left behind (its cgroup or its process group);
+        return how many there were."""
+        if self.process is None:
+            return 0
+        trusted = self.trusted | {self.process.pid}
+        return len(kill_until_gone(lambda: [p for p in self._members() if p not in trusted and alive(p)]))
+
+
+def _pidfd(pid: int) -> int | None:
+    """A descriptor that becomes readable when pid exits (Linux 5.3+), or None."""
+    try:
+        return os.pidfd_open(pid)
+    except (AttributeError, OSError):
+        return None
+
+
+def _signal_name(number: int) -> str:
+    try:
+        return signal.Signals(number).name
+    except ValueError:
+        return f"signal {number}"
