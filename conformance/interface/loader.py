@@ -32,6 +32,10 @@ CONVENTIONS = {  # name: (default, allowed values)
 }
 
 
+# every name an implementation may declare: its conventions, and its scope (judging/scope.py)
+DECLARATIONS = (*CONVENTIONS, "SUPPORTS")
+
+
 class LoadError(Exception):
     """The implementation could not be loaded or declares an invalid convention."""
 

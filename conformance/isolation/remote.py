@@ -3,7 +3,7 @@ namespace whose functions are calls into the worker, and the exceptions it raise
 
 Defends against a forged load report: the worker's messages are the implementation's to
 rewrite (it can replace ``wire.send`` on import), so the report is reduced to what it
-may contain (identifiers, the three convention names, one printable line of origin)
+may contain (identifiers, the declared conventions and scope, one printable line of origin)
 before anything reads it, and the namespace never exposes a private name: a provided
 ``_worker`` or ``__class__`` cannot reach the suite's internals.
 """
@@ -11,13 +11,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from deltaspec.conformance.interface.loader import DECLARATIONS
 from deltaspec.conformance.isolation import wire
 from deltaspec.conformance.isolation.oneline import clean
 
 if TYPE_CHECKING:
     from deltaspec.conformance.isolation.process import Worker
 
-CONVENTION_NAMES = ("LAYOUT", "SIGN", "PRIME_OF")
+CONVENTION_NAMES = DECLARATIONS
 MAX_NAMES = 1000
 
 

@@ -65,7 +65,7 @@ def _load(requested: str) -> tuple[object, dict]:
         return None, {"loaded": False, "error": f"importing {requested!r} failed: {loader._short(exc)}"}
     names = sorted(n for n in dir(namespace) if not n.startswith("_") and callable(getattr(namespace, n, None)))
     return namespace, {"loaded": True, "origin": str(origin), "provides": names,
-                       "conventions": _conventions(namespace, loader.CONVENTIONS)}
+                       "conventions": _conventions(namespace, loader.DECLARATIONS)}
 
 
 def _conventions(namespace, keys) -> dict:

@@ -77,6 +77,8 @@ def encode_value(value, depth: int = 0):
         raise WireError(f"{type(value).__name__} is an ndarray subclass, not a plain numpy.ndarray")
     if type(value) in (list, tuple):
         return [encode_value(v, depth + 1) for v in value]
+    if type(value) is dict and all(type(k) is str for k in value):  # a declaration such as SUPPORTS
+        return {"dict": [[k, encode_value(v, depth + 1)] for k, v in value.items()]}
     raise WireError(f"{type(value).__name__} is not plain data")
 
 
@@ -118,6 +120,11 @@ def decode_value(obj, depth: int = 0, budget: list | None = None):
     if type(obj) is list:
         return [decode_value(v, depth + 1, budget) for v in obj]
     if type(obj) is dict:
+        if set(obj) == {"dict"} and type(obj["dict"]) is list:
+            pairs = obj["dict"]
+            if not all(type(p) is list and len(p) == 2 and type(p[0]) is str for p in pairs):
+                raise WireError("malformed dict")
+            return {k: decode_value(v, depth + 1, budget) for k, v in pairs}
         if set(obj) == {"float"}:
             value = obj["float"]
             if isinstance(value, str) and value in ("nan", "inf", "-inf"):
