@@ -58,13 +58,16 @@ def test_derivative_matches_finite_differences(impl, derivative, draws, profile)
 
 @pytest.mark.capability("derivative {derivative}_prime")
 def test_derivative_finite_at_extremes(impl, derivative):
-    """No NaN and no overflow in g' at |z| = 800 (a naive form overflows exp(800))."""
+    """No NaN and no overflow in g' at |z| = 800 (a naive form overflows exp(800)), and
+    the spec's values there."""
     name = derivative
     require(impl, f"{name}_prime")
     _prime_judged(impl, name)
     z = np.array([-800.0, -40.0, 40.0, 800.0])
     d = impl.activation_prime(name, z)
     assert np.all(np.isfinite(d)), f"{name}_prime returned non-finite values at z = {z.tolist()}: {d.tolist()}"
+    report.check(d, numeric.activation_prime(name)(z), f"{name}_prime", report.describe_array("z", z),
+                 diagnose.activation_prime(name, z, impl.prime_of))
 
 
 @pytest.mark.capability("activation {activation}")
@@ -84,11 +87,13 @@ def test_shape_dtype_and_no_mutation(impl, activation, draws, scope):
 
 @pytest.mark.capability("activation {activation}")
 def test_finite_at_extremes(impl, activation):
-    """No NaN and no overflow at |z| = 800 (an exp(800) overflows)."""
+    """No NaN and no overflow at |z| = 800 (an exp(800) overflows), and the spec's values."""
     require(impl, activation)
     z = np.array([-800.0, -40.0, 40.0, 800.0])
     out = impl.activation(activation, z)
     assert np.all(np.isfinite(out)), f"{activation} returned non-finite values at z = {z.tolist()}: {out.tolist()}"
+    report.check(out, numeric.activation(activation)(z), f"{activation}(z)", report.describe_array("z", z),
+                 diagnose.activation(activation, z))
 
 
 @pytest.mark.capability("activation {activation}")

@@ -2,7 +2,7 @@
 
 Each module in tests/hostile/ tries to cheat the conformance suite or to break the
 grader, and its honest part is wrong. Each runs as ``python -m pytest conformance
---impl=<file> --conformance-json <tmp>/r.json`` in a subprocess (two at a time, a hard
+--impl=<file> --deltaspec-json <tmp>/r.json`` in a subprocess (two at a time, a hard
 wall-clock limit), and the run must:
 
 * end (no hang), with pytest's exit status 1 (checks failed) or 4 (load refused);
@@ -16,7 +16,7 @@ wall-clock limit), and the run must:
   directory points into the run's private temporary directory), no file in the suite's
   directory, and the spec's cache (a private copy) untouched.
 
-Controls: the modules marked ``CONTROL = "no-isolate"`` run again with --no-isolate,
+Controls: the modules marked ``CONTROL = "no-isolate"`` run again with --deltaspec-no-isolate,
 where their cheat must work (a wrong check passes, pytest exits 0, or the results file is
 forged): isolation is what stops them. The modules marked ``FALLBACK`` run again with
 ``DELTASPEC_SANDBOX=0`` (the worker without namespaces, as in a container that forbids
@@ -59,15 +59,7 @@ SUMMARY = re.compile(r"^(\d+ (failed|passed|skipped|error|errors|deselected)(, )
 FAKE_LINE = re.compile(r"^[=\s]*(110 passed|PASSED\s*$)")
 
 
-def _gradescope_available() -> bool:
-    try:
-        from deltaspec.conformance import plugin
-    except ImportError:
-        return False
-    return "--gradescope" in Path(plugin.__file__).read_text()
-
-
-GRADESCOPE = _gradescope_available()
+GRADESCOPE = True  # every run below also writes a Gradescope results file
 
 
 @dataclass
@@ -205,11 +197,11 @@ def run_hostile(hostile: Hostile, mode: str, base: Path) -> Run:
     before = _digest(cache)
     results, gradescope = tmp / "r.json", tmp / "gradescope.json"
     cmd = [sys.executable, "-m", "pytest", "conformance", f"--impl={hostile.path}", "-q", "-p", "no:cacheprovider",
-           "--color=no", "--conformance-json", str(results), *hostile.args]
+           "--color=no", "--deltaspec-json", str(results), *hostile.args]
     if mode == "no-isolate":
-        cmd.append("--no-isolate")  # (grading outputs refuse to run in-process)
+        cmd.append("--deltaspec-no-isolate")  # (grading outputs refuse to run in-process)
     elif GRADESCOPE:
-        cmd += ["--gradescope", str(gradescope)]
+        cmd += ["--deltaspec-gradescope", str(gradescope)]
     env = {k: v for k, v in os.environ.items() if k not in ("DELTASPEC_IMPL", "PYTEST_ADDOPTS", "DELTASPEC_SANDBOX")}
     env.update(TMPDIR=str(tmp / "tmp"), DELTASPEC_CACHE_DIR=str(cache), COLUMNS="200")
     if mode == "no-sandbox":
@@ -389,7 +381,7 @@ def _gradescope(run: Run) -> dict:
 
 @pytest.mark.parametrize("name", [_param(n, "no-isolate") for n, h in HOSTILES.items() if h.control == "no-isolate"])
 def test_control_without_isolation(runs, name):
-    """In-process (--no-isolate) the same cheat works: why isolation is the default."""
+    """In-process (--deltaspec-no-isolate) the same cheat works: why isolation is the default."""
     run = runs[(name, "no-isolate")]
     hostile = run.hostile
     assert not run.hung, f"{name}: the control run hung\n{run.tail()}"
@@ -420,7 +412,7 @@ def test_wire_refuses_what_is_not_plain_data():
             return np.zeros(3)
 
     for value in (np.zeros(3).view(Sub), np.array([object()]), np.zeros(2, dtype=[("a", "f8")]), WithArray(),
-                  np.array(["a"]), {"a": 1}, b"bytes", np.zeros(2, dtype=np.complex128)):
+                  np.array(["a"]), {1: "a"}, {"a": object()}, b"bytes", np.zeros(2, dtype=np.complex128)):
         with pytest.raises(wire.WireError):
             wire.encode_value(value)
     forged = [
@@ -429,6 +421,7 @@ def test_wire_refuses_what_is_not_plain_data():
         {"ndarray": "object", "shape": [1], "data": "AAAAAAAAAAA="},
         {"ndarray": "float64", "shape": [True], "data": "AAAAAAAAAAA="},
         {"float": "1e-9"}, {"float": True}, 1.5, {"result": 1},
+        {"dict": "ab"}, {"dict": [[1, 2]]}, {"dict": [["a"]]}, {"dict": [["a", {"float": "x"}]]},
         [[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[0]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]],
     ]
     for obj in forged:
@@ -479,7 +472,7 @@ def test_wire_never_waits_past_its_deadline():
 
 
 def test_adapter_refuses_tricks_and_non_finite_values_in_process():
-    """The adapter's own checks (what --no-isolate relies on): no subclass, no
+    """The adapter's own checks (what --deltaspec-no-isolate relies on): no subclass, no
     ``__array__`` object, no object dtype, no NaN where every input is finite."""
     import numpy as np
 
@@ -500,7 +493,8 @@ def test_adapter_refuses_tricks_and_non_finite_values_in_process():
     outputs = {"sub": np.zeros(3).view(Sub), "array_like": WithArray(), "objects": np.array([1.0, None, 2.0]),
                "nan": np.array([0.1, np.nan, 0.2]), "inf": [0.1, 0.2, float("inf")], "text": "0.5"}
     namespace = type("NS", (), {name: staticmethod(lambda v, out=out: out) for name, out in outputs.items()})
-    impl = Implementation(Loaded(namespace, "ns", "ns", "test", {"LAYOUT": "row", "SIGN": 1, "PRIME_OF": "z"}))
+    impl = Implementation(Loaded(namespace, "ns", "ns", "test", {"LAYOUT": "row", "SIGN": 1, "PRIME_OF": "z",
+                                                                      "REDUCTION": "spec"}))
     expected = {"sub": "subclass of numpy.ndarray", "array_like": "__array__", "objects": "dtype object",
                 "nan": "non-finite", "inf": "non-finite", "text": "not an array"}
     for name, words in expected.items():
