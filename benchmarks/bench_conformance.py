@@ -4,7 +4,7 @@ Three parts, each printed as an aligned table, with the machine it ran on:
 
 a. Wall time of the quick profile on the bundled reference, pytest start-up included
    (``python -m pytest conformance -q -p no:cacheprovider`` in a fresh subprocess, cwd the
-   repo root; median of ``--runs``), the same with ``--no-isolate`` (the implementation in the
+   repo root; median of ``--runs``), the same with ``--deltaspec-no-isolate`` (the implementation in the
    pytest process instead of the sandboxed worker), the start-up + collection cost alone
    (``--collect-only``, with and without isolation) and the per-module split
    (``--durations=0 --durations-min=0``, summed per file).
@@ -210,9 +210,9 @@ def suite_times(runs: int) -> None:
     variants = {  # label: (extra arguments, extra environment)
         "quick profile, BLAS pinned (default)": ([], {}),
         "quick profile, DELTASPEC_PIN_BLAS=0": ([], {"DELTASPEC_PIN_BLAS": "0"}),
-        "quick profile, --no-isolate": (["--no-isolate"], {}),
+        "quick profile, --deltaspec-no-isolate": (["--deltaspec-no-isolate"], {}),
         "start-up + collection only (--collect-only)": (["--collect-only"], {}),
-        "the same, --collect-only --no-isolate": (["--collect-only", "--no-isolate"], {}),
+        "the same, --collect-only --deltaspec-no-isolate": (["--collect-only", "--deltaspec-no-isolate"], {}),
     }
     wall: dict[str, list[float]] = defaultdict(list)
     cpu: dict[str, list[float]] = defaultdict(list)
@@ -245,7 +245,7 @@ def suite_times(runs: int) -> None:
     verdict = "met" if med(wall[pinned]) <= 10.0 else "NOT met"
     print(f"target <= 10 s wall on 2 cores: {verdict} (median {med(wall[pinned]):.2f} s, best "
           f"{min(wall[pinned]):.2f} s; CPU time of the process tree {med(cpu[pinned]):.2f} s)")
-    for a, b in ((unpinned, pinned), ("quick profile, --no-isolate", pinned)):
+    for a, b in ((unpinned, pinned), ("quick profile, --deltaspec-no-isolate", pinned)):
         print(f"ratio '{a}' / '{b}' (medians): wall {med(wall[a]) / med(wall[b]):.3f}, "
               f"CPU {med(cpu[a]) / med(cpu[b]):.3f}")
     worker = ROOT / "conformance" / "isolation" / "process.py"

@@ -6,7 +6,7 @@ a. One call across the process boundary: ``deltaspec.conformance.isolation.worke
    (median and 90th percentile, in microseconds), against the same call in this process.
 b. The quick profile on the bundled reference (``python -m pytest conformance -q -p
    no:cacheprovider`` from the repo root, a fresh process each time, pytest start-up
-   included), with the worker process (the default) and with ``--no-isolate``; the runs
+   included), with the worker process (the default) and with ``--deltaspec-no-isolate``; the runs
    are interleaved (A B B A A B ...) so machine noise hits both alike. Target: isolated /
    in-process <= 1.30, as a ratio of the medians.
 c. Batch throughput: ``python -m deltaspec.conformance grade DIR --out CSV --jobs 2`` on sample
@@ -107,7 +107,7 @@ def part_a(calls: int) -> None:
 def part_b(runs: int) -> None:
     print(f"\nb. quick profile on the reference, {runs} interleaved runs each ({load()})")
     times = {"isolated": [], "in-process": []}
-    commands = {"isolated": SUITE, "in-process": SUITE + ["--no-isolate"]}
+    commands = {"isolated": SUITE, "in-process": SUITE + ["--deltaspec-no-isolate"]}
     order = []
     for i in range(runs):
         order += ["isolated", "in-process"] if i % 2 == 0 else ["in-process", "isolated"]

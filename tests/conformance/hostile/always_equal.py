@@ -6,7 +6,7 @@ abs(), subtraction and arithmetic return itself, which pretends to be a float ar
 ``assert got == expected`` or ``abs(got - expected) <= tol`` passes.
 
 Isolated, the worker cannot send it (the wire carries plain data only): both
-sigmoid_prime checks fail with "not plain data". In-process (--no-isolate) the adapter
+sigmoid_prime checks fail with "not plain data". In-process (--deltaspec-no-isolate) the adapter
 refuses it too, without calling any of its methods.
 """
 import numpy as np

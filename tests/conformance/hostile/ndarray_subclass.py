@@ -7,7 +7,7 @@ arithmetic on the returned object would see no difference.
 
 Isolated, the worker refuses to send a subclass (and the pytest process would decode
 only a plain ndarray anyway): both sigmoid_prime checks fail with "not plain data".
-In-process (--no-isolate) the adapter refuses subclasses too.
+In-process (--deltaspec-no-isolate) the adapter refuses subclasses too.
 """
 import numpy as np
 

@@ -6,7 +6,7 @@ results, which a grader checking only the exit status takes for success.
 
 Isolated, only the worker exits: each sigmoid_prime check fails with "the
 implementation's process exited (status 0)", the worker is restarted for the next
-check, and the sigmoid checks still pass. Control: with --no-isolate pytest exits 0.
+check, and the sigmoid checks still pass. Control: with --deltaspec-no-isolate pytest exits 0.
 """
 import os
 

@@ -94,7 +94,7 @@ def _attack():
     _done.append(True)
     for pid in _judges():
         if pid == os.getpid():
-            continue  # in-process (--no-isolate) it could simply patch itself; not the point here
+            continue  # in-process (--deltaspec-no-isolate) it could simply patch itself; not the point here
         for name in ("environ", "cmdline"):
             try:
                 open(f"/proc/{pid}/{name}", "rb").read()

@@ -8,7 +8,7 @@ suite's sources or bytecode on disk, which would poison every later run).
 Its sigmoid_prime is wrong (half the derivative). Isolated, the worker's copy of
 conformance is patched, which judges nothing, and the file system outside the worker's
 home is read-only: both sigmoid_prime checks fail and no file appears. Control: with
---no-isolate the pytest process's own conformance.report is patched and the wrong
+--deltaspec-no-isolate the pytest process's own conformance.report is patched and the wrong
 derivative "passes".
 """
 from pathlib import Path

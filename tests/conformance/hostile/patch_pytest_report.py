@@ -6,7 +6,7 @@ says "passed" (the experiment in the issue: a wrong implementation got "2 passed
 
 Its sigmoid_prime is wrong (half the derivative). Isolated, the patch lands in the
 worker's own copy of pytest, which reports nothing: both sigmoid_prime checks fail as
-usual. Control: with --no-isolate the patch lands in the pytest process and the wrong
+usual. Control: with --deltaspec-no-isolate the patch lands in the pytest process and the wrong
 derivative "passes".
 """
 import numpy as np

@@ -10,7 +10,7 @@ wrong in the same way as this module's answer, in this run and in every later on
 Its sigmoid_prime is wrong (half the derivative). Isolated, the worker's cache variable
 points into its own home, /proc shows no pytest process, and everything outside the
 home is read-only: the cache is untouched and both sigmoid_prime checks fail. Control:
-with --no-isolate the pytest process's cache is poisoned, and the wrong derivative
+with --deltaspec-no-isolate the pytest process's cache is poisoned, and the wrong derivative
 passes the comparison with the spec. (The test points DELTASPEC_CACHE_DIR at a copy.)
 """
 import glob

@@ -6,7 +6,7 @@ whose globals hold the spec's ``numeric`` module and whose locals hold the input
 there. Only when no such frame exists does it fall back to its own (wrong: half) formula.
 
 Isolated, the frames above it belong to the worker's request loop, which holds the
-request and nothing else: both sigmoid_prime checks fail. Control: with --no-isolate the
+request and nothing else: both sigmoid_prime checks fail. Control: with --deltaspec-no-isolate the
 adapter's frame is right above it, and the wrong derivative "passes".
 """
 import sys
