@@ -8,6 +8,11 @@ with their own hand-written arithmetic; the trainers are ``reference``'s. For ea
 workload the repetitions are interleaved (baseline, trainer, then trainer,
 baseline, ...), and the report gives the median time of each side and the median of
 the per-repetition ratios trainer / baseline. Target: ratio <= 1.05.
+
+The baselines call ``numpy.dot``, one BLAS call per product; the trainers sum each
+product in a fixed order (``reference.trainers.fixed_order``: a few elementwise NumPy
+calls per product) so that their digits do not depend on the BLAS kernel. Where the
+products dominate (Trask's nets, class-xor, relu-xor) the ratio is that price.
 """
 from __future__ import annotations
 

@@ -14,16 +14,19 @@ One epoch, op for op (``feedforward`` then ``backprop``):
     weights1 += lr * d_weights1;  weights2 += lr * d_weights2
 
 g and g' are the spec's naive ``1/(1 + numpy.exp(-z))`` and ``a*(1 - a)`` (the
-lesson's ``sigmoid_derivative`` takes the sigmoid's output); the products are
-``spec.backprop``'s. The original evaluates ``2*(self.y - self.output) *
+lesson's ``sigmoid_derivative`` takes the sigmoid's output). The products are
+``reference.trainers.fixed_order.matmul``'s, summed left to right: the lesson
+published no digits that could pin its BLAS's order, so the default order makes the
+output the same on every machine. The original evaluates ``2*(self.y - self.output) *
 sigmoid_derivative(self.output)`` twice with the same result; it is computed once.
 """
 from __future__ import annotations
 
 import numpy as np
 
-from deltaspec.spec import backprop, numeric
+from deltaspec.spec import numeric
 
+from deltaspec.reference.trainers import fixed_order
 from deltaspec.reference.trainers.printing import array
 from deltaspec.reference.trainers.trajectory import Run, Trajectory
 
@@ -42,7 +45,7 @@ def initial(seed: int) -> tuple[np.ndarray, np.ndarray]:
 def predict(weights1, weights2, new_input):
     """The class's ``predict``: g(g(new_input weights1) weights2)."""
     sigmoid = numeric.activation("sigmoid", naive=True)
-    return sigmoid(backprop.pre_activation(sigmoid(backprop.pre_activation(new_input, weights1)), weights2))
+    return sigmoid(fixed_order.pre_activation(sigmoid(fixed_order.pre_activation(new_input, weights1)), weights2))
 
 
 def train(seed: int = 1, epochs: int = 10000, record: int = 0) -> Run:
@@ -53,12 +56,12 @@ def train(seed: int = 1, epochs: int = 10000, record: int = 0) -> Run:
     traj = Trajectory(("weights1", "weights2"), record)
     traj.start(weights1, weights2)
     for epoch in range(epochs):
-        layer1 = sigmoid(backprop.pre_activation(X, weights1))
-        output = sigmoid(backprop.pre_activation(layer1, weights2))
+        layer1 = sigmoid(fixed_order.pre_activation(X, weights1))
+        output = sigmoid(fixed_order.pre_activation(layer1, weights2))
         error = 2 * (Y - output)
         output_term = error * sigmoid_derivative(output)
-        d_weights2 = backprop.weight_gradient(layer1, output_term)
-        d_weights1 = backprop.weight_gradient(X, backprop.hidden_delta(output_term, weights2, sigmoid_derivative(layer1)))
+        d_weights2 = fixed_order.weight_gradient(layer1, output_term)
+        d_weights1 = fixed_order.weight_gradient(X, fixed_order.hidden_delta(output_term, weights2, sigmoid_derivative(layer1)))
         weights1 += LEARNING_RATE * d_weights1
         weights2 += LEARNING_RATE * d_weights2
         if epoch < record:

@@ -23,7 +23,10 @@ other operation unchanged). ``faithful=True`` keeps the original's order.
 
 ``d_activation(net)`` recomputes ``activation(net) * (1 - activation(net))``; that is
 g'(a) of the output the pass already has, so the spec's naive ``a*(1 - a)`` is applied
-to ``prediction`` and ``out_h``: the same bits with fewer operations.
+to ``prediction`` and ``out_h``: the same bits with fewer operations. The products
+are ``reference.trainers.fixed_order.matmul``'s: with at most two terms per sum (two
+inputs, two hidden units) every summation order gives the same bits, and the fixed
+product also rules out a BLAS kernel's fused multiply-add.
 
 Epochs: the learning rate halves (floored at 1e-6) when the epoch's MSE rises after
 epoch 20; training stops when 0 < previous MSE - MSE < 1e-6, or at epoch ``epochs``
@@ -34,8 +37,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from deltaspec.spec import backprop, numeric
+from deltaspec.spec import numeric
 
+from deltaspec.reference.trainers import fixed_order
 from deltaspec.reference.trainers.printing import number
 from deltaspec.reference.trainers.trajectory import Run, Trajectory
 
@@ -79,9 +83,9 @@ def train(seed: int = 1, epochs: int = MAX_EPOCHS, faithful: bool = False, recor
         errors, misclassifications = [], 0
         for x, y in zip(inputs, targets):
             x = np.reshape(x, (1, 2))
-            net_h = backprop.pre_activation(x, W_ih, b_h)
+            net_h = fixed_order.pre_activation(x, W_ih, b_h)
             out_h = activation(net_h)
-            net_o = backprop.pre_activation(out_h, W_ho, b_o)
+            net_o = fixed_order.pre_activation(out_h, W_ho, b_o)
             prediction = activation(net_o)
             label = 1 if prediction > 0.5 else 0
             if label != y:
@@ -91,11 +95,11 @@ def train(seed: int = 1, epochs: int = MAX_EPOCHS, faithful: bool = False, recor
             delta_o = residual * d_activation(prediction)
             if not faithful:
                 delta_h = d_activation(out_h) * W_ho.T * delta_o
-            W_ho += backprop.weight_gradient(out_h, learning_rate * delta_o)
+            W_ho += fixed_order.weight_gradient(out_h, learning_rate * delta_o)
             b_o += learning_rate * delta_o
             if faithful:
                 delta_h = d_activation(out_h) * W_ho.T * delta_o
-            W_ih += learning_rate * backprop.weight_gradient(x, delta_h)
+            W_ih += learning_rate * fixed_order.weight_gradient(x, delta_h)
             b_h += learning_rate * delta_h
             if step < record:
                 traj.add(residual, W_ih, W_ho, b_h, b_o)

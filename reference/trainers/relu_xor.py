@@ -15,15 +15,14 @@ For each sample, in order (op for op):
 After epochs 10, 20, ..., 60 it prints ``Error: E``, E being that epoch's summed
 squared error. relu and relu' (of the output h, the same as of z since relu'(0) = 0)
 are the spec's, as one ``numpy.where`` each (``reference.naive_forms``); the products
-are ``spec.backprop``'s.
+are ``reference.trainers.fixed_order.matmul``'s, summed left to right (the textbook
+loop; nothing published pins another order).
 """
 from __future__ import annotations
 
 import numpy as np
 
-from deltaspec.spec import backprop
-
-from deltaspec.reference.trainers import naive_forms
+from deltaspec.reference.trainers import fixed_order, naive_forms
 from deltaspec.reference.trainers.printing import number
 from deltaspec.reference.trainers.trajectory import Run, Trajectory
 
@@ -51,13 +50,13 @@ def train(epochs: int = 60, record: int = 0) -> Run:
         E = 0.0
         for n in range(X.shape[0]):
             x, t = X[n : n + 1], T[n : n + 1]
-            h = relu(backprop.pre_activation(x, W_ih))
-            o = backprop.pre_activation(h, W_ho)
+            h = relu(fixed_order.pre_activation(x, W_ih))
+            o = fixed_order.pre_activation(h, W_ho)
             delta_o = o - t
             E += float(delta_o[0, 0] ** 2)
-            delta_h = backprop.hidden_delta(delta_o, W_ho, relu_prime(h))
-            W_ho -= ALPHA * backprop.weight_gradient(h, delta_o)
-            W_ih -= ALPHA * backprop.weight_gradient(x, delta_h)
+            delta_h = fixed_order.hidden_delta(delta_o, W_ho, relu_prime(h))
+            W_ho -= ALPHA * fixed_order.weight_gradient(h, delta_o)
+            W_ih -= ALPHA * fixed_order.weight_gradient(x, delta_h)
             if step < record:
                 traj.add(delta_o, W_ih, W_ho)
             step += 1

@@ -8,10 +8,14 @@ before syn1) and the same update order. What comes from where:
   ``nonlin(x)`` is ``activation("sigmoid", naive=True)`` = ``1/(1 + numpy.exp(-z))``
   and ``nonlin(x, deriv=True)`` is ``activation_prime("sigmoid", of="a", naive=True)``
   = ``a*(1 - a)``, which takes the sigmoid's *output*;
-* the matrix rules are ``spec.backprop``'s (``np.dot(l0, syn0)`` is
-  ``pre_activation``, ``l2_delta.dot(syn1.T) * nonlin(l1, True)`` is
-  ``hidden_delta``, ``l1.T.dot(l2_delta)`` is ``weight_gradient``): the same products
-  in the same order;
+* the products are :mod:`reference.trainers.fixed_order`'s, summed in the order the
+  2015 NumPy and BLAS used, so no machine's BLAS decides the digits: a forward product
+  through a one-column weight matrix (``np.dot(l1, syn1)``; ``np.dot(l0, syn0)`` in
+  the 2-layer net), which NumPy sends to ``gemv`` in dot form, in ``matvec``'s four
+  interleaved partial sums (an SSE2 dot kernel's); every other product
+  (``np.dot(l0, syn0)`` with 4 or 32 columns, ``l2_delta.dot(syn1.T)``, the weight
+  gradients ``l1.T.dot(l2_delta)`` and ``l0.T.dot(l1_delta)``) left to right
+  (``matmul``);
 * the stored error (``y - l2`` in Part 1, ``layer_2 - y`` in Part 2) and the printed
   metric (the mean absolute error) are the original's lines.
 
@@ -19,24 +23,24 @@ Loss differentiated: the full-batch summed half SSE (no 1/N); Part 1 steps with
 learning rate 1, Part 2 with ``alpha``. Python 2's ``str(float)`` printed 12
 significant digits; these print ``repr`` (see ``reference.printing``).
 
-At alpha >= 100 (and at alpha 10 with 32 hidden units) the run is chaotic: its last
-digits, and with 32 hidden units at alpha 10 even its fourth, depend on the order in
-which the BLAS sums the products of each ``dot``, so they differ from the published
-2015 numbers (tests/test_trainers.py lists the digits that do and do not match).
+With these orders every published digit of Part 1 and of Part 2's sweep is matched,
+alpha 100 (chaotic) included, except in the hidden-32 run at alpha 10. That run is
+more chaotic still: its digits from the fourth on depend on the last bit of every
+``exp`` as well as on every sum, so they were set by the 2015 machine's own libm and
+BLAS. It matches 8 digits where NumPy's ``exp`` is libm's, 3 where it is NumPy's
+AVX-512 version (tests/reference/test_trainers.py lists the digits).
 """
 from __future__ import annotations
 
 import numpy as np
 
-from deltaspec.spec import backprop, numeric
+from deltaspec.spec import numeric
 
+from deltaspec.reference.trainers import fixed_order
 from deltaspec.reference.trainers.printing import array, number
 from deltaspec.reference.trainers.trajectory import Run, Trajectory
 
-# The listings' X is an int array; it is kept as float64. np.dot casts ints to float64
-# and calls the BLAS, while the @ of spec.backprop on an int array takes NumPy's own
-# mixed-type loop, whose sums can differ in the last bit (X^T delta with delta (4, 1)).
-# On float64 the two are the same computation.
+# The listings' X is an int array; np.dot casts it to float64, so it is kept as float64.
 X = np.array([[0, 0, 1], [0, 1, 1], [1, 0, 1], [1, 1, 1]], dtype=np.float64)
 Y_XOR = np.array([[0, 1, 1, 0]]).T
 Y_FIRST_COLUMN = np.array([[0, 0, 1, 1]]).T
@@ -47,6 +51,12 @@ PRINT_EVERY = 10000
 def _sigmoid():
     """(nonlin(x), nonlin(x, deriv=True)): the spec's naive sigmoid and a*(1 - a)."""
     return numeric.activation("sigmoid", naive=True), numeric.activation_prime("sigmoid", of="a", naive=True)
+
+
+def _forward(a, W):
+    """a W, (N, n) by (n, p), in the 2015 BLAS's order: ``matvec`` for one column
+    (p = 1, NumPy's ``gemv`` in dot form), left to right (``matmul``) otherwise."""
+    return fixed_order.matvec(a, W) if W.shape[1] == 1 else fixed_order.matmul(a, W)
 
 
 def initial(shapes, seed: int = 1) -> list[np.ndarray]:
@@ -67,10 +77,10 @@ def two_layer(seed: int = 1, epochs: int = 10000, record: int = 0) -> Run:
     traj.start(syn0)
     l0, y = X, Y_FIRST_COLUMN
     for step in range(epochs):
-        l1 = nonlin(backprop.pre_activation(l0, syn0))
+        l1 = nonlin(_forward(l0, syn0))
         l1_error = y - l1
         l1_delta = l1_error * slope(l1)
-        syn0 += backprop.weight_gradient(l0, l1_delta)
+        syn0 += fixed_order.weight_gradient(l0, l1_delta)
         if step < record:
             traj.add(l1_error, syn0)
     lines = ["Output After Training:", *array(l1).splitlines()]  # epochs >= 1, as in the original
@@ -92,16 +102,16 @@ def three_layer(seed: int = 1, epochs: int = 60000, record: int = 0, report: boo
     l0, y = X, Y_XOR
     lines, errors = [], {}
     for j in range(epochs):
-        l1 = nonlin(backprop.pre_activation(l0, syn0))
-        l2 = nonlin(backprop.pre_activation(l1, syn1))
+        l1 = nonlin(_forward(l0, syn0))
+        l2 = nonlin(_forward(l1, syn1))
         l2_error = y - l2
         if report and j % PRINT_EVERY == 0:
             errors[j] = np.mean(np.abs(l2_error))
             lines.append("Error:" + number(errors[j]))
         l2_delta = l2_error * slope(l2)
-        l1_delta = backprop.hidden_delta(l2_delta, syn1, slope(l1))
-        syn1 += backprop.weight_gradient(l1, l2_delta)
-        syn0 += backprop.weight_gradient(l0, l1_delta)
+        l1_delta = fixed_order.hidden_delta(l2_delta, syn1, slope(l1))
+        syn1 += fixed_order.weight_gradient(l1, l2_delta)
+        syn0 += fixed_order.weight_gradient(l0, l1_delta)
         if j < record:
             traj.add(l2_error, syn0, syn1)
     return Run(lines, {"syn0": syn0, "syn1": syn1}, traj, {"errors": errors})
@@ -129,16 +139,16 @@ def alpha_run(alpha, hidden: int = 4, seed: int = 1, epochs: int = 60000, record
     layer_0, y = X, Y_XOR
     lines, errors = ["", "Training With Alpha:" + number(alpha)], {}
     for j in range(epochs):
-        layer_1 = sigmoid(backprop.pre_activation(layer_0, synapse_0))
-        layer_2 = sigmoid(backprop.pre_activation(layer_1, synapse_1))
+        layer_1 = sigmoid(_forward(layer_0, synapse_0))
+        layer_2 = sigmoid(_forward(layer_1, synapse_1))
         layer_2_error = layer_2 - y
         if j % PRINT_EVERY == 0:
             errors[j] = np.mean(np.abs(layer_2_error))
             lines.append("Error after " + str(j) + " iterations:" + number(errors[j]))
         layer_2_delta = layer_2_error * slope(layer_2)
-        layer_1_delta = backprop.hidden_delta(layer_2_delta, synapse_1, slope(layer_1))
-        synapse_1 -= alpha * backprop.weight_gradient(layer_1, layer_2_delta)
-        synapse_0 -= alpha * backprop.weight_gradient(layer_0, layer_1_delta)
+        layer_1_delta = fixed_order.hidden_delta(layer_2_delta, synapse_1, slope(layer_1))
+        synapse_1 -= alpha * fixed_order.weight_gradient(layer_1, layer_2_delta)
+        synapse_0 -= alpha * fixed_order.weight_gradient(layer_0, layer_1_delta)
         if j < record:
             traj.add(layer_2_error, synapse_0, synapse_1)
     return Run(lines, {"synapse_0": synapse_0, "synapse_1": synapse_1}, traj, {"errors": errors})
