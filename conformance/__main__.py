@@ -92,6 +92,8 @@ def main(argv=None) -> int:
         parser.error("choose a command: grade, run or capabilities")
     try:
         return _command(parser, args)
+    except BrokenPipeError:  # the reader of stdout left (| head): commands.run ends quietly
+        raise
     except OSError as exc:  # an output that cannot be written: one line, never a traceback
         parser.exit(2, f"{parser.prog}: error: {exc}\n")
 

@@ -13,6 +13,7 @@ import argparse
 import math
 import sys
 
+from deltaspec import commands
 from deltaspec.reference.trainers import registry
 
 PROG = "python -m deltaspec.reference"
@@ -61,6 +62,7 @@ def _alpha(text: str):
 def parser() -> argparse.ArgumentParser:
     """The command-line parser (``list`` and ``run``)."""
     top = _Parser(prog=PROG, description="Faithful reproductions of the seed programs.")
+    commands.add_version_option(top)
     sub = top.add_subparsers(dest="command", required=True, parser_class=_Parser)
     sub.add_parser("list", help="show every trainer: name, seed document, network, loss, conventions")
     run = sub.add_parser("run", help="run one trainer and print what the original printed")
@@ -128,14 +130,10 @@ def main(argv=None) -> int:
     except UsageError as exc:
         print(f"{PROG}: error: {exc}", file=sys.stderr)
         return 2
-    try:
-        for line in lines:
-            print(line)
-        sys.stdout.flush()
-    except BrokenPipeError:  # e.g. piped into head
-        sys.stderr.close()
+    for line in lines:
+        print(line)
     return 0
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    commands.run(main)  # a reader that stops early (| head) ends it quietly

@@ -25,7 +25,7 @@ import numpy as np
 
 from deltaspec.spec import backprop, numeric
 
-SOFTMAX = "softmax"
+SOFTMAX = numeric.SOFTMAX
 
 
 # ---------------------------------------------------------------- conventions
@@ -234,31 +234,42 @@ class Network:
         run = self.forward(X)
         return [self.layer_gradient(run, i, d) for i, d in enumerate(self.deltas(run, T))]
 
-    # -- descent
+    def backward(self, run: Pass, T, eta: float = 0.0) -> list[tuple[np.ndarray | None, np.ndarray | None]]:
+        """[(dE/dW_l, dE/db_l), ...] for the step of size ``eta`` that the conventions take,
+        computed from the output layer down.
 
-    def _apply(self, index: int, grads, eta: float) -> None:
-        """W_l <- W_l - eta dW (written with the configured sign of the stored error)."""
-        lay, sign = self.layers[index], self.conventions.sign
-        dW, db = grads
-        if dW is not None:
-            lay.W = lay.W - sign * (eta * (sign * dW))
-        if db is not None:
-            lay.b = lay.b - sign * (eta * (sign * db))
-
-    def step(self, X, T, lr: float) -> None:
-        """One gradient-descent step on the rows given (in place)."""
-        eta = lr * self.conventions.lr_scale
-        run = self.forward(X)
-        if self.conventions.backprop == "before":
-            grads = [self.layer_gradient(run, i, d) for i, d in enumerate(self.deltas(run, T))]
-            for index in range(len(self.layers) - 1, -1, -1):
-                self._apply(index, grads[index], eta)
-            return
+        With ``backprop="before"`` these are the gradients at the current weights. With
+        ``"after"`` (seed 000's quirk) delta_l is propagated through W_{l+1} as this step
+        updates it, W_{l+1} - eta dE/dW_{l+1}, so only the output layer's is a gradient.
+        """
+        after = self.conventions.backprop == "after"
+        grads: list = [None] * len(self.layers)
         delta = self.output_delta(run, T)
         for index in range(len(self.layers) - 1, -1, -1):
             if index < len(self.layers) - 1:
-                delta = self.hidden_delta(run, index, delta, self.layers[index + 1].W)
-            self._apply(index, self.layer_gradient(run, index, delta), eta)
+                W_next = self._stepped(index + 1, grads[index + 1], eta)[0] if after else self.layers[index + 1].W
+                delta = self.hidden_delta(run, index, delta, W_next)
+            grads[index] = self.layer_gradient(run, index, delta)
+        return grads
+
+    # -- descent
+
+    def _stepped(self, index: int, grads, eta: float):
+        """(W_l - eta dW, b_l - eta db), written with the configured sign of the stored
+        error (a None gradient leaves its parameter as it is)."""
+        lay, sign = self.layers[index], self.conventions.sign
+        dW, db = grads
+        W = lay.W if dW is None else lay.W - sign * (eta * (sign * dW))
+        b = lay.b if db is None else lay.b - sign * (eta * (sign * db))
+        return W, b
+
+    def step(self, X, T, lr: float) -> None:
+        """One gradient-descent step on the rows given (in place), the output layer first."""
+        eta = lr * self.conventions.lr_scale
+        grads = self.backward(self.forward(X), T, eta)
+        for index in range(len(self.layers) - 1, -1, -1):
+            lay = self.layers[index]
+            lay.W, lay.b = self._stepped(index, grads[index], eta)
 
     def epoch(self, X, T, lr: float) -> None:
         """One pass over the data: one step (batch) or one step per row (sample)."""

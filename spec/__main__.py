@@ -1,8 +1,11 @@
-"""``python -m deltaspec.spec render`` writes docs/SPEC.md; ``python -m deltaspec.spec check`` checks a hand derivation."""
+"""``python -m deltaspec.spec render`` writes docs/SPEC.md; ``check`` checks a hand derivation;
+``source`` prints, rewrites (``--write``) or checks (``--check``) the generated module."""
 from __future__ import annotations
 
 import argparse
 import sys
+
+from deltaspec import commands
 
 
 def _render(argv) -> int:
@@ -19,12 +22,22 @@ def _render(argv) -> int:
 
 
 def _source(argv) -> int:
-    if argv:
-        print(f"python -m deltaspec.spec source: takes no arguments, got {' '.join(argv)!r}", file=sys.stderr)
+    """Print the generated module; --write derives it again into spec/_generated.py;
+    --check exits 1 when spec/_generated.py is stale (its KEY is not the spec's)."""
+    if argv not in ([], ["--write"], ["--check"]):
+        print(f"python -m deltaspec.spec source: takes --write or --check, got {' '.join(argv)!r}", file=sys.stderr)
         return 2
     from deltaspec.spec import numeric
 
-    sys.stdout.write(numeric.source())
+    if argv == ["--write"]:
+        print(f"wrote {numeric.ship()}")
+    elif argv == ["--check"]:
+        if not numeric.shipped_is_fresh():
+            print(f"{numeric.SHIPPED} is stale: run python -m deltaspec.spec source --write", file=sys.stderr)
+            return 1
+        print(f"{numeric.SHIPPED} is fresh (key {numeric.key()})")
+    else:
+        sys.stdout.write(numeric.source())
     return 0
 
 
@@ -40,11 +53,15 @@ COMMANDS = {"render": _render, "check": _check, "source": _source}
 def main(argv=None) -> int:
     """Dispatch to a subcommand; an unknown one is a one-line error with exit status 2."""
     argv = sys.argv[1:] if argv is None else list(argv)
+    if argv == ["--version"]:
+        print(commands.version_line())
+        return 0
     if not argv or argv[0] in ("-h", "--help"):
-        print("usage: python -m deltaspec.spec {render,check,source} [options]\n"
+        print("usage: python -m deltaspec.spec [--version] {render,check,source} [options]\n"
               "  render  write docs/SPEC.md from the SymPy derivations\n"
               "  check   check a hand-derived derivative or delta (python -m deltaspec.spec check --help)\n"
-              "  source  print the generated NumPy source of every numeric function")
+              "  source  print the generated NumPy source of every numeric function\n"
+              "          (--write: derive spec/_generated.py again; --check: exit 1 if it is stale)")
         return 0 if argv else 2
     command = COMMANDS.get(argv[0])
     if command is None:
@@ -54,4 +71,4 @@ def main(argv=None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    commands.run(main)

@@ -18,9 +18,9 @@ the symbolic test never guesses):
 1. both sides are evaluated at 200 seeded points away from any kink (z in [-3, 3]; y in
    (0, 1) where a log needs it; t in {0, 1} and fractional; N, K small integers). A
    disagreement is a counterexample: the point with the largest relative difference is
-   reported, with both values, the correct expression and a hint for the known slips
-   (factor 2 or 1/2, sign, g' evaluated at the output instead of the input, a missing
-   1/N or 1/(N K), a missing g', a generic constant factor).
+   reported, with both values, the correct expression and a hint for the known slips of
+   ``spec.slips`` (factor 2 or 1/2, sign, g' evaluated at the output instead of the input,
+   a missing 1/N or 1/(N K), a missing g', a generic constant factor).
 2. at each kink (relu, leaky_relu: z = 0) both sides are evaluated exactly there. The spec's
    conventions are relu'(0) = 0 and leaky_relu'(0) = 0.01, while SymPy's Heaviside(0) is
    1/2: an answer that is right everywhere except at the kink gets the separate status
@@ -54,7 +54,7 @@ import numpy as np
 import sympy as sp
 from sympy.parsing.sympy_parser import auto_number, parse_expr, rationalize
 
-from deltaspec.spec import activations, derive, losses
+from deltaspec.spec import activations, derive, losses, slips
 from deltaspec.spec.activations import a, z
 from deltaspec.spec.losses import K, N, t, y
 
@@ -336,7 +336,7 @@ class _Problem:
     shown: dict = field(default_factory=dict)  # extra values to print at a point, e.g. y = g(z)
     kinks: tuple = ()
     kink_note: str = ""
-    slips: tuple = ()  # (expression in native symbols, description)
+    wrong_forms: tuple = ()  # (expression in native symbols, hint): known slips, computed
     loss: losses.Loss | None = None
     y_range: tuple = (-3.0, 3.0)
     notes: tuple = ()
@@ -524,7 +524,7 @@ def _heaviside_fix(p: _Problem, *point_sets) -> str | None:
         fixed = p.student.xreplace({h: sp.Heaviside(h.args[0], h0) for h in steps})
         if all(_mismatch(_values(p.to_base(fixed), pts), _values(expected, pts)) is None
                for pts in point_sets):
-            return f"SymPy's Heaviside(0) is 1/2: write Heaviside(x, {h0}) for the value {h0} at 0"
+            return slips.hint("heaviside_half", value=h0)
     return None
 
 
@@ -563,58 +563,59 @@ def _proves(lhs, rhs, kinks=()) -> bool:
 # ---------------------------------------------------------------- hints
 
 
-def _factors(with_nk: bool):
-    """(number, N/K factor) pairs, the fewest slips first."""
-    numbers = [1, -1, 2, sp.Rational(1, 2), -2, -sp.Rational(1, 2)]
-    nks = [sp.S.One, N, N * K, K, 1 / N, 1 / (N * K), 1 / K] if with_nk else [sp.S.One]
-    pairs = [(c, m) for c in numbers for m in nks if (c, m) != (1, 1)]
-    return sorted(pairs, key=lambda cm: _factor_cost(*cm))
+def _rescalings(with_nk: bool) -> list[tuple[slips.Slip, ...]]:
+    """The rescaling slips (``spec.slips.RESCALINGS``) a hand derivation can make at
+    once: at most a sign, a factor 2 or 1/2 and a reduction constant; the fewest first."""
+    numbers = [s for s in slips.RESCALINGS if s.factor[1:] == (0, 0)]
+    signs = [()] + [(s,) for s in numbers if s.factor[0] < 0]
+    sizes = [()] + [(s,) for s in numbers if s.factor[0] > 0]
+    reductions = [()] + ([(s,) for s in slips.RESCALINGS if s.factor[1:] != (0, 0)] if with_nk else [])
+    combos = [one + two + three for one in signs for two in sizes for three in reductions if one + two + three]
+    return sorted(combos, key=len)
 
 
-def _factor_phrase(c, m, loss: losses.Loss | None) -> str:
-    """Name each slip in  yours = c * m * (spec):  sign, 2 or 1/2, a reduction constant."""
-    squared = loss is not None and loss.name in ("half_sse", "sse", "mse")
+def _rescale(combo) -> sp.Expr:
+    """The product of the combination's factors c N^p K^q."""
+    return sp.Mul(*[sp.Rational(c.numerator, c.denominator) * N**p * K**q for c, p, q in
+                    (s.factor for s in combo)])
+
+
+def _rescaling_phrase(combo, loss: losses.Loss | None) -> str:
+    """Name each slip in  yours = (factors) * (spec):  sign, 2 or 1/2, a reduction constant."""
+    squared = loss is not None and loss.term == (y - t) ** 2
     parts = []
-    if c < 0:
-        parts.append("the sign is flipped" + (" (δ = ∂E/∂z: it is (y - t), not (t - y))" if loss else ""))
-    if abs(c) == 2:
-        parts.append("it is 2× the correct value, a factor-of-2 slip"
-                     + (" (d/dy (y - t)**2 = 2 (y - t); only half_sse's 1/2 cancels that 2)" if squared else ""))
-    elif abs(c) == sp.Rational(1, 2):
-        parts.append("it is half the correct value, a factor-of-1/2 slip"
-                     + (" (sse and mse have no 1/2 to cancel the 2 of d/dy (y - t)**2)" if squared else ""))
-    if m != 1:
-        why = f" ({loss.name}'s reduction constant is {loss.scale}: {loss.reduction})" if loss else ""
-        if m in (N, K, N * K):
-            parts.append(f"it is missing the factor {1 / m}{why}")
+    for slip in combo:
+        c, p, q = slip.factor
+        if (p, q) != (0, 0):
+            why = f" ({loss.name}'s reduction constant is {loss.scale}: {loss.reduction})" if loss else ""
+            parts.append(slips.hint(slip.code) + why)
+        elif c < 0:
+            parts.append(slips.hint(slip.code, "loss" if loss else ""))
         else:
-            parts.append(f"it has an extra factor {m}{why}")
+            parts.append(slips.hint(slip.code, "squared" if squared else ""))
     return "; ".join(parts)
 
 
 def _diagnose(p: _Problem, points: dict, s, e) -> str | None:
-    """Name the slip: a known wrong form (slips) and/or a factor from :func:`_factors`."""
+    """Name the slip: a known wrong form (p.wrong_forms) and/or rescalings from :func:`_rescalings`."""
     forms = [(e, None)]
-    for expr, description in p.slips:
+    for expr, description in p.wrong_forms:
         values = _values(p.to_base(expr), points)
         if _mismatch(values, e) is not None:  # a slip that coincides with the answer is no slip
             forms.append((values, description))
-    candidates = [(form, desc, 1, sp.S.One) for form, desc in forms[1:]]
+    candidates = [(form, desc, ()) for form, desc in forms[1:]]
     with_nk = N in points
-    for c, m in _factors(with_nk):
+    for combo in _rescalings(with_nk):
         for form, desc in forms:
-            candidates.append((form, desc, c, m))
-    candidates.sort(key=lambda cand: (cand[1] is not None) + _factor_cost(cand[2], cand[3]))
-    for form, desc, c, m in candidates:
-        scale = _values(sp.sympify(c * m), points) if with_nk else np.full_like(e, float(c))
+            candidates.append((form, desc, combo))
+    candidates.sort(key=lambda cand: (cand[1] is not None) + len(cand[2]))
+    for form, desc, combo in candidates:
+        factor = _rescale(combo)
+        scale = _values(factor, points) if with_nk else np.full_like(e, float(factor))
         if _matches(s, form * scale):
-            phrase = _factor_phrase(c, m, p.loss) if (c, m) != (1, 1) else ""
+            phrase = _rescaling_phrase(combo, p.loss)
             return "; also ".join(x for x in (desc, phrase) if x)
     return _constant_ratio(s, e) or _heaviside_fix(p, points)
-
-
-def _factor_cost(c, m) -> int:
-    return int(bool(c < 0)) + int(bool(abs(c) != 1)) + int(bool(m != 1))
 
 
 def _matches(s, candidate) -> bool:
@@ -632,7 +633,7 @@ def _constant_ratio(s, e) -> str | None:
         return None
     c = sp.nsimplify(ratio[0], tolerance=1e-8, rational=True)
     shown = c if sp.denom(c) <= 1000 else _readable(ratio[0])
-    return f"your answer is {shown} × the correct one: a constant-factor slip"
+    return slips.hint("constant_factor", ratio=shown)
 
 
 # ---------------------------------------------------------------- the three checks
@@ -691,19 +692,17 @@ def check_derivative(activation: str, derivative: str, of: str = "z") -> Verdict
         return _judge(_derivative_in_a(name, g, derivative, kinks, note))
     expected = derive.activation_prime(name) if name else derive.tidy(sp.diff(g, z))
     student = parse(derivative, ("z",), "--derivative")
-    slips, notes = (), ()
+    wrong, notes = (), ()
     prime_a = derive.activation_prime_a(name) if name else None
     if prime_a is not None and prime_a.free_symbols:
         notes = (f"= {prime_a} in terms of the output a = {name}(z)",)
-        slips = ((prime_a.subs(a, z),
-                  f"this is {name}'s derivative in terms of its output, g'(a) = {prime_a}, with z "
-                  f"plugged in for a: that form needs the output a = {name}(z), not the input z (the "
-                  f"Trask nonlin(x, deriv=True) slip, which expects x to be the output already); "
-                  f"write {prime_a.subs(a, sp.Symbol(f'{name}(z)'))}"),)
+        wrong = ((prime_a.subs(a, z),
+                  slips.hint("prime_of_output", name=name, prime_a=prime_a,
+                             written=prime_a.subs(a, sp.Symbol(f"{name}(z)")))),)
     return _judge(_Problem(
         subject=f"d/dz {_label(name, activation)}", student_text=derivative.strip(), student=student,
         expected=expected, base=(z,), kinks=tuple(sorted(set(kinks) | _kinks_of(student, expected, g))),
-        kink_note=note, slips=slips, notes=notes))
+        kink_note=note, wrong_forms=wrong, notes=notes))
 
 
 def _derivative_in_a(name, g, derivative: str, kinks, note) -> _Problem:
@@ -716,15 +715,13 @@ def _derivative_in_a(name, g, derivative: str, kinks, note) -> _Problem:
         raise CheckError(f"{name} has no derivative in terms of its output a: {reason} (use --of z)")
     student = parse(derivative, ("a",), "--derivative (with --of a)")
     prime_z = derive.activation_prime(name)
-    slips = ()
+    wrong = ()
     if prime_z.free_symbols:
-        slips = ((prime_z.subs(z, a),
-                  f"this is g'(z) = {prime_z} with a plugged in for z: the input-side formula applied "
-                  f"to the output; in terms of a, {name}'(z) = {expected}"),)
+        wrong = ((prime_z.subs(z, a), slips.hint("prime_of_input", prime_z=prime_z, name=name, expected=expected)),)
     return _Problem(
         subject=f"{name}'(z) in terms of the output a = {name}(z)", student_text=derivative.strip(),
         student=student, expected=expected, base=(z,), to_base=lambda e: e.subs(a, g),
-        substitution=f"a = {name}(z)", shown={"a": g}, kinks=kinks, kink_note=note, slips=slips)
+        substitution=f"a = {name}(z)", shown={"a": g}, kinks=kinks, kink_note=note, wrong_forms=wrong)
 
 
 def check_delta(loss: str, activation: str, delta: str) -> Verdict:
@@ -756,7 +753,7 @@ def check_delta(loss: str, activation: str, delta: str) -> Verdict:
         student_text=delta.strip(), student=student, expected=expected, base=(z, t, N, K),
         to_base=sub, substitution=f"y = {_label(name, activation)}", shown={"y": g}, kinks=kinks,
         kink_note=_kink_note(name),
-        slips=_delta_slips(loss_, name, g), loss=loss_,
+        wrong_forms=_delta_slips(loss_, name, g), loss=loss_,
         notes=(f"(y stands for {_label(name, activation)}: write either)",)))
 
 
@@ -764,37 +761,34 @@ def _delta_slips(loss: losses.Loss, name, g) -> tuple:
     """Wrong forms students write for dE/dy * g'(z)."""
     dedy = derive.loss_prime(loss.name)
     gprime = derive.activation_prime(name) if name else sp.diff(g, z)
-    slips = [(dedy, f"this is dE/dy only ({dedy}); δ = dE/dy · g'(z) also needs the activation's "
-                    f"derivative g'(z) = {gprime} (chain rule)")]
+    wrong = [(dedy, slips.hint("missing_gprime", dedy=dedy, gprime=gprime))]
     prime_a = derive.activation_prime_a(name) if name else None
     if prime_a is not None and prime_a.free_symbols:
-        slips.append((dedy * prime_a.subs(a, z),
-                      f"g' was written as g'(a) = {prime_a} with z plugged in for a (the Trask "
-                      f"nonlin(x, deriv=True) slip): in terms of the output it is {prime_a.subs(a, y)}"))
+        wrong.append((dedy * prime_a.subs(a, z), slips.hint("gprime_a_of_z", prime_a=prime_a, in_y=prime_a.subs(a, y))))
     if gprime.free_symbols:
-        slips.append((dedy * gprime.subs(z, y),
-                      f"g' was evaluated at the output y instead of at the input z: use g'(z) = {gprime}"
-                      + (f", i.e. {prime_a.subs(a, y)} in terms of y" if prime_a is not None else "")))
-    return tuple(slips)
+        in_y = None if prime_a is None else prime_a.subs(a, y)
+        wrong.append((dedy * gprime.subs(z, y),
+                      slips.hint("gprime_of_output", "" if in_y is None else "in_y", gprime=gprime, in_y=in_y)))
+    return tuple(wrong)
 
 
 def _softmax_delta(loss: losses.Loss, delta: str) -> _Problem:
     """softmax: compare in y, t, N, K (and S) directly; no substitution, no kinks."""
-    ce = loss.name == "cross_entropy"
-    expected = derive.softmax_delta(loss.name).subs(S_t, 1)
+    closed = derive.softmax_delta(loss.name)
+    ce = S_t in closed.free_symbols  # cross_entropy: the delta closes over the targets' sum alone
+    expected = closed.subs(S_t, 1)
     symbols = ("y", "t", "N", "K") if ce else ("y", "t", "N", "K", "S")
     student = parse(delta, symbols, "--delta")
     dedy = derive.loss_prime(loss.name)
-    slips = ((dedy, f"this is dE/dy only ({dedy}); δ = ∂E/∂z needs the softmax Jacobian too"),
-             (dedy * y * (1 - y), "this keeps only the diagonal y(1 - y) of the softmax Jacobian; "
-                                  "softmax couples the outputs: δ_i = y_i (G_i - Σ_k y_k G_k), G = dE/dy"))
+    wrong = ((dedy, slips.hint("missing_gprime", "softmax", dedy=dedy)),
+             (dedy * y * (1 - y), slips.hint("softmax_diagonal")))
     notes = (("assumes each target row sums to 1 (one-hot or probabilities); in general "
               "δ = (y·Σ_k t_k - t)/N",) if ce else
              ("S = Σ_k y_k dE/dy_k summed over the sample's row (softmax couples the outputs)",))
     return _Problem(
         subject=f"output delta dE/dz for loss {loss.name} with output activation softmax",
         student_text=delta.strip(), student=student, expected=expected,
-        base=(y, t, N, K) if ce else (y, t, N, K, S), slips=slips, loss=loss,
+        base=(y, t, N, K) if ce else (y, t, N, K, S), wrong_forms=wrong, loss=loss,
         y_range=(0.01, 0.99), notes=notes)
 
 
@@ -803,7 +797,7 @@ def check_loss_derivative(loss: str, derivative: str) -> Verdict:
     Symbols y, t, N, K; e.g. mse: 2 (y - t) / (N K)."""
     loss_ = _loss(loss)
     student = parse(derivative, ("y", "t", "N", "K"), "--loss-derivative")
-    logs = loss_.name in ("bce", "cross_entropy")
+    logs = loss_.term.has(sp.log)  # a log needs y in (0, 1)
     return _judge(_Problem(
         subject=f"dE/dy (one element) for loss {loss_.name}", student_text=derivative.strip(),
         student=student, expected=derive.loss_prime(loss_.name), base=(y, t, N, K), loss=loss_,

@@ -11,10 +11,12 @@ The spec's own notation (row layout, one sample per row):
   ``dE/db_l`` = the column sums of ``delta_l``; ``eta`` is the learning rate and the step is
   ``W_l -= eta dE/dW_l``; ``g_l'`` is the activation's derivative, evaluated at ``Z_l``.
 
-The tutorials (``/work/shared/seeds/000_*.txt`` .. ``004_*.txt`` plus ``FACTS.md``) use
-other names, other signs and other scalings. This module records, as plain data:
+The tutorials, seeds 000 .. 004 (each named in ``SEEDS`` by title and author), and the
+notes kept with them on facts a copy lacks (``FACTS.md``) use other names, other signs
+and other scalings. Neither is part of this repository. This module records, as plain
+data:
 
-* ``SEEDS``: what each seed file is;
+* ``SEEDS``: what each seed tutorial is;
 * ``CONVENTIONS``: six choices (sign, loss factor, argument of g', bias, layout, update)
   with the spec's choice and how every seed makes it;
 * ``NOTATION``: every network quantity of every seed program, as a LaTeX symbol in the
@@ -46,7 +48,7 @@ class Seed:
     """One seed tutorial file."""
 
     key: str  # "000" .. "004"
-    file: str  # file name inside the seeds folder
+    file: str  # the name of its copy in the seed collection (not part of this repository)
     title: str  # tutorial title
     author: str  # author / source as given in the text (or "unknown")
     programs: tuple[str, ...]  # the programs in it

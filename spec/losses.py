@@ -29,7 +29,8 @@ class Loss:
     """One catalog entry: E = scale * sum l(y, t).
 
     ``scale`` is in the symbols N (samples) and K (outputs per sample);
-    ``output`` names the output activation the loss is meant for, if any.
+    ``outputs`` names the output activations the loss is meant for (empty: any). It is
+    the one statement of that pairing: ``spec.numeric.OUTPUT_FOR_LOSS`` is read from it.
     """
 
     name: str
@@ -37,7 +38,7 @@ class Loss:
     stable: sp.Expr
     scale: sp.Expr
     summary: str
-    output: str | None = None
+    outputs: tuple[str, ...] = ()
 
     @property
     def reduction(self) -> str:
@@ -61,7 +62,7 @@ CATALOG: dict[str, Loss] = {
             sp.Piecewise((-sp.log(1 - y), sp.Eq(t, 0)), (-sp.log(y), sp.Eq(t, 1)), (_bce, True)),
             1 / (N * K),
             "binary cross-entropy, mean over all elements",
-            output="sigmoid",
+            outputs=("sigmoid",),  # ln y and ln(1 - y) need y in (0, 1)
         ),
         Loss(
             "cross_entropy",
@@ -69,7 +70,7 @@ CATALOG: dict[str, Loss] = {
             sp.Piecewise((sp.Integer(0), sp.Eq(t, 0)), (_ce, True)),
             1 / N,
             "categorical cross-entropy, mean over samples",
-            output="softmax",
+            outputs=("softmax",),  # -sum t ln y is a cross-entropy when each row of y sums to 1
         ),
     )
 }

@@ -112,7 +112,7 @@ def loss_section() -> list[str]:
     for name, loss in losses.CATALOG.items():
         energy = sp.Mul(loss.scale, sp.Symbol(r"\sum_{n,k}"), loss.term, evaluate=False)
         rows.append((f"`{name}`", tex(energy), tex(loss.scale), tex(derive.loss_prime(name)),
-                     loss.output or "any", _verdict(derive.loss_stable_holds(name))))
+                     ", ".join(loss.outputs) or "any", _verdict(derive.loss_stable_holds(name))))
     lines = ["## Losses", "",
              "$E = c \\sum_{n,k} \\ell(y_{nk}, t_{nk})$ over the (N, K) outputs; "
              "$\\partial E/\\partial y$ is per element and includes $c$.", ""]

@@ -1,7 +1,8 @@
 """Naming the likely cause of a wrong result.
 
 A wrong answer is compared with a list of known mistakes, each *computed* from the
-spec and the reference (never guessed from the numbers alone): the sign flipped, a
+spec and the reference network (never guessed from the numbers alone; the slips, their
+codes and sentences are the table ``spec.slips``, shared with ``spec.check``): the sign flipped, a
 factor 2 or 1/2, a factor N or 1/N, g' given the output instead of the pre-activation,
 a missing g' factor, a transposed weight matrix, the hidden delta computed with
 already-updated weights, a bias gradient averaged over the batch, the biases ignored by
@@ -22,7 +23,8 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from deltaspec.spec import backprop, numeric
+from deltaspec.reference import network as refnet
+from deltaspec.spec import backprop, numeric, slips
 
 MATCH_RTOL = 1e-6
 
@@ -34,6 +36,11 @@ class Mistake:
     code: str
     text: str
     value: object
+
+
+def _mistake(code: str, value, context: str = "", **fields) -> Mistake:
+    """The slip ``code`` of ``spec.slips``, its sentence for this context, its value."""
+    return Mistake(code, slips.diagnosis(code, context, **fields), value)
 
 
 def flat(value) -> np.ndarray:
@@ -64,32 +71,19 @@ def diagnose(got, expected, mistakes) -> Mistake | None:
     if nonzero.sum() >= 2:
         ratio = g[nonzero] / e[nonzero]
         if np.allclose(ratio, ratio[0], rtol=1e-6) and abs(ratio[0]) > 0:
-            return Mistake("constant_factor", f"off by a constant factor {ratio[0]:.6g}", None)
+            return _mistake("constant_factor", None, ratio=ratio[0])
     return None
 
 
-def _scaled(value, n: int, k: int, sign_text: str):
-    """The scale slips every backward quantity can make."""
-    mistakes = [Mistake("sign", sign_text, _mul(value, -1.0)),
-                Mistake("factor_2", "off by a factor 2: the squared error's 2 is there twice, or the 1/2 of "
-                        "half_sse was dropped", _mul(value, 2.0)),
-                Mistake("factor_half", "off by a factor 1/2: the 2 from d/dy (y - t)^2 is missing "
-                        "(squared error treated as half_sse)", _mul(value, 0.5))]
-    if n > 1:
-        mistakes += [Mistake("factor_n", f"off by a factor N = {n}: summed over the batch where the loss "
-                             "takes the mean", _mul(value, n)),
-                     Mistake("factor_1_over_n", f"off by a factor 1/N = 1/{n}: averaged over the batch where "
-                             "the loss sums", _mul(value, 1.0 / n))]
-    if n > 1 and k > 1:
-        mistakes += [Mistake("factor_nk", f"off by a factor N*K = {n * k}: summed over all elements where the "
-                             "loss takes the mean over them (a missing 1/(N K))", _mul(value, n * k)),
-                     Mistake("factor_1_over_nk", f"off by a factor 1/(N*K) = 1/{n * k}: averaged over all "
-                             "elements where the loss sums", _mul(value, 1.0 / (n * k)))]
-    if k > 1:
-        mistakes += [Mistake("factor_k", f"off by a factor K = {k}: the mean over all N*K elements was taken "
-                             "over the N samples only", _mul(value, k)),
-                     Mistake("factor_1_over_k", f"off by a factor 1/K = 1/{k}: averaged over outputs as well",
-                             _mul(value, 1.0 / k))]
+def _scaled(value, n: int, k: int, context: str):
+    """The rescaling slips (``spec.slips.RESCALINGS``) every backward quantity can make,
+    each where this batch tells it apart: a factor N needs N > 1, a factor K needs K > 1."""
+    mistakes = []
+    for slip in slips.RESCALINGS:
+        _, p, q = slip.factor
+        if (p and n == 1) or (q and k == 1):
+            continue
+        mistakes.append(_mistake(slip.code, _mul(value, float(slip.scale(n, k))), context, n=n, k=k, nk=n * k))
     return mistakes
 
 
@@ -99,8 +93,7 @@ def _mul(value, c):
     return c * np.asarray(value)
 
 
-SIGN_TEXT = ("the sign is flipped: it is -dE/d(.), the tutorial convention error = target - output; "
-             "if that is your convention, declare SIGN = -1")
+SIGN_TEXT = slips.diagnosis("sign", "gradient")
 
 
 LEAKY_SLOPES = (0.1, 0.2, 0.3)  # common other choices: tutorials, tf.nn.leaky_relu, Keras LeakyReLU
@@ -116,8 +109,8 @@ def _leaky(z, slope: float, prime: bool = False):
 
 
 def _leaky_slopes(z, prime: bool = False):
-    return [Mistake("leaky_slope", f"the negative slope is {s}: the spec's leaky_relu is 0.01 z for z <= 0 "
-                    f"(slope 0.01, derivative 0.01 there)", _leaky(z, s, prime)) for s in LEAKY_SLOPES]
+    spec = float(numeric.activation_prime("leaky_relu")(np.array(-1.0)))  # the catalog's slope
+    return [_mistake("leaky_slope", _leaky(z, s, prime), slope=s, spec=spec) for s in LEAKY_SLOPES]
 
 
 def activation(name: str, z):
@@ -127,33 +120,22 @@ def activation(name: str, z):
 
 def softmax(z):
     """Mistakes for softmax on row-layout logits: normalized over the samples (axis 0)."""
-    return [Mistake("softmax_axis", "softmax normalizes over the wrong axis: down the columns (axis 0, the "
-                    "samples) instead of over each sample's row of outputs; if your arrays are "
-                    "(outputs, samples), declare LAYOUT = 'column'", numeric.softmax(z, layout="column"))]
+    return [_mistake("softmax_axis", numeric.softmax(z, layout="column"))]
 
 
 def activation_prime(name: str, z, prime_of: str):
     """Mistakes for <act>_prime at z (the adapter hands it g(z) when PRIME_OF = 'a')."""
     ref = numeric.activation_prime(name)(z)
     g = numeric.activation(name)(z)
-    mistakes = [Mistake("sign", "the sign is flipped", -ref),
-                Mistake("factor_2", "off by a factor 2", 2 * ref),
-                Mistake("factor_half", "off by a factor 1/2", ref / 2)]
+    mistakes = [_mistake("sign", -ref), _mistake("factor_2", 2 * ref), _mistake("factor_half", ref / 2)]
     if name == "leaky_relu":
         mistakes += _leaky_slopes(z, prime=True)
     if prime_of == "z" and numeric.has_prime_of_a(name):
-        mistakes.append(Mistake(
-            "prime_of_output", f"it computes g'(a) from the output a = g(z) (as nonlin(x, deriv=True) "
-            f"does) but was given z; if your {name}_prime takes the output, declare PRIME_OF = 'a'",
-            numeric.activation_prime(name, of="a")(z)))
+        mistakes.append(_mistake("prime_of_output", numeric.activation_prime(name, of="a")(z), name=name))
     if prime_of == "a":
-        mistakes.append(Mistake(
-            "prime_of_input", f"it computes g'(z) from the pre-activation but was given the output a "
-            f"(PRIME_OF = 'a' was declared); if your {name}_prime takes z, declare PRIME_OF = 'z'",
-            numeric.activation_prime(name)(g)))
+        mistakes.append(_mistake("prime_of_input", numeric.activation_prime(name)(g), name=name))
     else:
-        mistakes.append(Mistake("prime_of_g", "it evaluates g' at g(z): the activation was applied twice",
-                                numeric.activation_prime(name)(g)))
+        mistakes.append(_mistake("prime_of_g", numeric.activation_prime(name)(g)))
     return mistakes
 
 
@@ -161,102 +143,122 @@ def loss(name: str, y, t):
     """Mistakes for the value E(y, t): the spec's loss with another reduction (a sum, a mean
     over the N samples or over all N*K elements, a 1/2 more or less), or with its sign lost."""
     n, k = numeric.samples(y)
-    return _scaled(np.array(numeric.loss(name)(y, t)), n, k, "the sign is flipped: a loss is never negative")
+    return _scaled(np.array(numeric.loss(name)(y, t)), n, k, "loss")
 
 
 def loss_prime(name: str, y, t):
     n, k = numeric.samples(y)
-    return _scaled(numeric.loss_prime(name)(y, t), n, k, SIGN_TEXT)
+    return _scaled(numeric.loss_prime(name)(y, t), n, k, "gradient")
 
 
 def output_delta(loss: str, act: str, y, t, z):
     n, k = numeric.samples(y)
     ref = numeric.output_delta(loss, act)(y, t, z)
-    mistakes = _scaled(ref, n, k, SIGN_TEXT)
-    if act == "softmax":
+    mistakes = _scaled(ref, n, k, "gradient")
+    if act == numeric.SOFTMAX:
         return mistakes
     dE = numeric.loss_prime(loss)(y, t)
-    mistakes.append(Mistake("missing_gprime", "the g'(z) factor is missing: this is dE/dy, not dE/dz", dE))
-    mistakes.append(Mistake("gprime_of_output", "g' was evaluated at the output y instead of z",
-                            dE * numeric.activation_prime(act)(y)))
+    mistakes.append(_mistake("missing_gprime", dE))
+    mistakes.append(_mistake("gprime_of_output", dE * numeric.activation_prime(act)(y)))
     if numeric.has_prime_of_a(act):
-        mistakes.append(Mistake("gprime_a_of_z", "g'(a)'s formula was applied to z instead of the output",
-                                dE * numeric.activation_prime(act, of="a")(z)))
+        mistakes.append(_mistake("gprime_a_of_z", dE * numeric.activation_prime(act, of="a")(z)))
     return mistakes
 
 
 def hidden_delta(delta_next, W_next, z, a, act: str):
     gprime = numeric.activation_prime(act)(z)
     back = delta_next @ W_next.T
-    mistakes = [Mistake("sign", "the sign is flipped", -gprime * back),
-                Mistake("missing_gprime", "the g'(z) factor is missing: delta_{l+1} W^T alone", back),
-                Mistake("gprime_of_output", "g' was evaluated at the output a instead of z",
-                        numeric.activation_prime(act)(a) * back)]
+    mistakes = [_mistake("sign", -gprime * back),
+                _mistake("missing_gprime", back, "hidden"),
+                _mistake("gprime_of_output", numeric.activation_prime(act)(a) * back, "hidden")]
     if numeric.has_prime_of_a(act):
-        mistakes.append(Mistake("gprime_a_of_z", "g'(a)'s formula was applied to z",
-                                numeric.activation_prime(act, of="a")(z) * back))
+        mistakes.append(_mistake("gprime_a_of_z", numeric.activation_prime(act, of="a")(z) * back, "hidden"))
     if W_next.shape[0] == W_next.shape[1]:
-        mistakes.append(Mistake("transposed", "the weight matrix is not transposed: delta_{l+1} W instead "
-                                "of delta_{l+1} W^T", gprime * (delta_next @ W_next)))
+        mistakes.append(_mistake("transposed", gprime * (delta_next @ W_next), "hidden"))
     return mistakes
 
 
 # ---------------------------------------------------------------- whole-network variants
 
 
+@dataclass
+class _SlippedNetwork(refnet.Network):
+    """The reference network with one slip in its hidden deltas (``slip``), the rest of
+    its passes the reference's own."""
+
+    slip: str | None = None
+
+    def hidden_delta(self, run, index, delta_next, W_next):
+        slope = numeric.activation_prime(self.layers[index].activation)
+        if self.slip == "no_hidden_gprime":      # delta_{l+1} W^T alone
+            return backprop.hidden_delta(delta_next, W_next, 1.0)
+        if self.slip == "gprime_of_output":      # g' evaluated at A = g(Z)
+            return backprop.hidden_delta(delta_next, W_next, slope(run.A[index]))
+        if self.slip == "transposed":            # delta_{l+1} W, square W only
+            return backprop.hidden_delta(delta_next, W_next.T, slope(run.Z[index]))
+        return super().hidden_delta(run, index, delta_next, W_next)
+
+
+HIDDEN_SLIPS = ("no_hidden_gprime", "gprime_of_output", "transposed")
+
+
+class _Variants:
+    """One forward pass of the reference network, and the gradients [(dW, db)] taken from
+    it by the rules or with one known slip built in (biases shaped as given)."""
+
+    def __init__(self, params, X, T, activations, loss):
+        self.params, self.X, self.T, self.activations, self.loss = params, X, T, activations, loss
+        self.net = _SlippedNetwork.from_params(params, activations, loss)
+        self.run = self.net.forward(X)
+
+    @classmethod
+    def of(cls, case) -> "_Variants":
+        return cls(case.params, case.X, case.T, case.activations, case.loss)
+
+    def gradients(self, variant: str | None = None, lr: float = 0.0):
+        """See :func:`backprop_variant`."""
+        if variant == "no_bias":
+            return self._bias_ignored()
+        if variant == "transposed" and any(np.shape(W)[0] != np.shape(W)[1] for W, _ in self.params[1:]):
+            return None
+        net = self.net
+        if variant == "updated_weights":
+            net = replace(net, conventions=refnet.Conventions(backprop="after"))
+        net.slip = variant if variant in HIDDEN_SLIPS else None
+        grads = self._shaped(net.backward(self.run, self.T, lr))
+        if variant == "bias_mean":
+            grads = [(dW, None if db is None else db / np.shape(self.X)[0]) for dW, db in grads]
+        return grads
+
+    def _shaped(self, grads):
+        """Bias gradients in the shape the biases were given (the network keeps (1, n))."""
+        return [(dW, None if db is None else db.reshape(np.shape(b))) for (dW, db), (_, b) in zip(grads, self.params)]
+
+    def _bias_ignored(self):
+        """Gradients of the network whose forward pass drops b (Z = A W), with dE/db still
+        the sum of that network's deltas."""
+        net = refnet.Network.from_params([(W, None) for W, _ in self.params], self.activations, self.loss)
+        run = net.forward(self.X)
+        return [(net.layer_gradient(run, l, delta)[0], None if b is None else backprop.bias_gradient(delta))
+                for l, (delta, (_, b)) in enumerate(zip(net.deltas(run, self.T), self.params))]
+
+
 def backprop_variant(params, X, T, activations, loss, variant: str | None = None, lr: float = 0.0):
-    """Gradients [(dW, db)] by the spec's rules, or with one known mistake built in:
+    """Gradients [(dW, db)] by the reference network, or with one known mistake built in:
 
     no_hidden_gprime: hidden deltas lack g'; gprime_of_output: g' evaluated at A;
-    transposed: delta W instead of delta W^T (square W only); bias_mean: db averaged;
-    updated_weights: each hidden delta uses W_{l+1} - lr * dW_{l+1} (seed 000's quirk);
-    no_bias: the forward pass ignores b (Z = A W), db is still the sum of delta.
+    transposed: delta W instead of delta W^T (square W only, else None); bias_mean: db
+    averaged; updated_weights: each hidden delta uses W_{l+1} - lr * dW_{l+1} (seed 000's
+    quirk, the network's backprop="after"); no_bias: the forward pass ignores b (Z = A W),
+    db is still the sum of delta.
     """
-    As, Zs = [X], []
-    for (W, b), act in zip(params, activations):
-        Zs.append(backprop.pre_activation(As[-1], W, None if variant == "no_bias" else b))
-        As.append(numeric.activation(act)(Zs[-1]))
-    delta = numeric.output_delta(loss, activations[-1])(As[-1], T, Zs[-1])
-    grads = [None] * len(params)
-    for l in range(len(params) - 1, -1, -1):
-        W, b = params[l]
-        dW = backprop.weight_gradient(As[l], delta)
-        db = None if b is None else backprop.bias_gradient(delta)
-        if db is not None and variant == "bias_mean":
-            db = db / X.shape[0]
-        grads[l] = (dW, db)
-        if l == 0:
-            break
-        act = activations[l - 1]
-        W_back = W - lr * dW if variant == "updated_weights" else W
-        if variant == "transposed":
-            if W.shape[0] != W.shape[1]:
-                return None
-            back = delta @ W_back
-            gprime = numeric.activation_prime(act)(Zs[l - 1])
-            delta = gprime * back
-            continue
-        if variant == "no_hidden_gprime":
-            gprime = np.ones_like(Zs[l - 1])
-        elif variant == "gprime_of_output":
-            gprime = numeric.activation_prime(act)(As[l])
-        else:
-            gprime = numeric.activation_prime(act)(Zs[l - 1])
-        delta = backprop.hidden_delta(delta, W_back, gprime)
-    return grads
+    return _Variants(params, X, T, activations, loss).gradients(variant, lr)
 
 
 def deltas(params, X, T, activations, loss):
-    """[delta_l] for every layer, (N, n_l) each: dE/dZ_l by the spec's rules."""
-    As, Zs = [X], []
-    for (W, b), act in zip(params, activations):
-        Zs.append(backprop.pre_activation(As[-1], W, b))
-        As.append(numeric.activation(act)(Zs[-1]))
-    out = [numeric.output_delta(loss, activations[-1])(As[-1], T, Zs[-1])]
-    for l in range(len(params) - 1, 0, -1):
-        gprime = numeric.activation_prime(activations[l - 1])(Zs[l - 1])
-        out.insert(0, backprop.hidden_delta(out[0], params[l][0], gprime))
-    return out
+    """[delta_l] for every layer, (N, n_l) each: dE/dZ_l by the reference network."""
+    net = refnet.Network.from_params(params, activations, loss)
+    return net.deltas(net.forward(X), T)
 
 
 def unsummed_bias(impl, case) -> Mistake | None:
@@ -272,73 +274,65 @@ def unsummed_bias(impl, case) -> Mistake | None:
                                                              case.loss), case.params)):
         db = db.T if impl.column and db.ndim == 2 else db
         if b is not None and case.X.shape[0] > 1 and db.shape == delta.shape and matches(impl.sign * db, delta):
-            return Mistake("bias_not_summed", f"the bias gradient of layer {l + 1} is delta_{l + 1} itself, one "
-                           f"row per sample: sum it over the batch (dE/db = sum_n delta[n, :])", None)
+            return _mistake("bias_not_summed", None, layer=l + 1)
     return None
 
 
 def gradients(case):
-    ref = backprop_variant(case.params, case.X, case.T, case.activations, case.loss)
+    return _gradient_mistakes(case, _Variants.of(case))
+
+
+def _gradient_mistakes(case, variants: _Variants):
+    """The known mistakes of dE/dtheta, all from the one forward pass of ``variants``."""
     n, k = numeric.samples(case.T)
-    mistakes = _scaled(ref, n, k, SIGN_TEXT)
-    for variant, text in (("no_hidden_gprime", "the hidden deltas lack the g'(z) factor"),
-                          ("gprime_of_output", "g' was evaluated at the layer's output a instead of z"),
-                          ("transposed", "a weight matrix is not transposed in the hidden delta"),
-                          ("bias_mean", "the bias gradient was averaged over the batch instead of summed"),
-                          ("no_bias", "the forward pass ignores the biases (Z = A W, no + b), so the gradient "
-                                      "is taken at the wrong point")):
+    mistakes = _scaled(variants.gradients(), n, k, "gradient")
+    for variant in (*HIDDEN_SLIPS, "bias_mean", "no_bias"):
         if variant == "no_bias" and case.params[0][1] is None:
             continue
-        hidden_only = variant not in ("bias_mean", "no_bias")
-        if hidden_only and len(case.params) == 1:
+        if variant in HIDDEN_SLIPS and len(case.params) == 1:
             continue  # a single layer has no hidden delta to get wrong
-        value = backprop_variant(case.params, case.X, case.T, case.activations, case.loss, variant)
+        value = variants.gradients(variant)
         if value is not None:
-            mistakes.append(Mistake(variant, text, value))
+            mistakes.append(_mistake(variant, value, "network"))
     return mistakes
 
 
 def train_step(case, lr: float):
-    ref_grads = backprop_variant(case.params, case.X, case.T, case.activations, case.loss)
+    variants = _Variants.of(case)
+    ref_grads = variants.gradients()
 
     def step(grads, c=1.0):
         return [(W - c * lr * dW, None if b is None else b - c * lr * db)
                 for (W, b), (dW, db) in zip(case.params, grads)]
 
     mistakes = [
-        Mistake("ascent", "the step goes uphill: theta + lr * dE/dtheta (the sign of the update)", step(ref_grads, -1.0)),
-        Mistake("returned_update", "it returned the update lr * dE/dtheta instead of the new parameters",
-                [(lr * dW, None if db is None else lr * db) for dW, db in ref_grads]),
-        Mistake("returned_gradient", "it returned the gradient instead of the new parameters", ref_grads),
-        Mistake("ignores_lr", "the learning rate is ignored: theta - dE/dtheta", [(W - dW, None if b is None else b - db)
-                for (W, b), (dW, db) in zip(case.params, ref_grads)]),
-        Mistake("factor_2", "the step is twice too long (a factor 2 in the gradient)", step(ref_grads, 2.0)),
-        Mistake("factor_half", "the step is half as long (a factor 1/2 in the gradient)", step(ref_grads, 0.5)),
+        _mistake("ascent", step(ref_grads, -1.0)),
+        _mistake("returned_update", [(lr * dW, None if db is None else lr * db) for dW, db in ref_grads]),
+        _mistake("returned_gradient", ref_grads),
+        _mistake("ignores_lr", [(W - dW, None if b is None else b - db)
+                                for (W, b), (dW, db) in zip(case.params, ref_grads)]),
+        _mistake("factor_2", step(ref_grads, 2.0), "step"),
+        _mistake("factor_half", step(ref_grads, 0.5), "step"),
     ]
     if len(case.params) > 1:
-        quirk = backprop_variant(case.params, case.X, case.T, case.activations, case.loss, "updated_weights", lr)
-        mistakes.append(Mistake("updated_weights", "the hidden delta was computed with the already-updated "
-                                "weights of the next layer (update W_{l+1} only after using it)", step(quirk)))
+        mistakes.append(_mistake("updated_weights", step(variants.gradients("updated_weights", lr))))
     said = {"sign", "factor_2", "factor_half"}  # the steps above name those
     return mistakes + [Mistake(m.code, f"a full step theta - lr * g along a wrong gradient g: {m.text}", step(m.value))
-                       for m in gradients(case) if m.code not in said]
+                       for m in _gradient_mistakes(case, variants) if m.code not in said]
 
 
 def forward(case):
-    mistakes = []
-    As = case.X
-    for i, ((W, b), act) in enumerate(zip(case.params, case.activations)):
-        Z = backprop.pre_activation(As, W, b)
-        As = numeric.activation(act)(Z)
-        if i == len(case.params) - 1 and act != "identity":
-            mistakes.append(Mistake("no_output_activation", f"the output activation {act} is not applied", Z))
-        if i == len(case.params) - 1 and act == "softmax":
-            mistakes += softmax(Z)
+    """Mistakes for Y: the output activation not applied (Y = Z_L, or softmax over the
+    wrong axis), the biases ignored."""
+    net = refnet.Network.from_params(case.params, case.activations, case.loss)
+    Z = net.forward(case.X).Z[-1]
+    act = case.activations[-1]
+    mistakes = [] if act == "identity" else [_mistake("no_output_activation", Z, act=act)]
+    if act == numeric.SOFTMAX:
+        mistakes += softmax(Z)
     if case.params[0][1] is not None:
-        A = case.X
-        for (W, _), act in zip(case.params, case.activations):
-            A = numeric.activation(act)(backprop.pre_activation(A, W, None))
-        mistakes.append(Mistake("no_bias", "the biases are ignored", A))
+        unbiased = refnet.forward([(W, None) for W, _ in case.params], case.X, case.activations)
+        mistakes.append(_mistake("no_bias", unbiased, "forward"))
     return mistakes
 
 
@@ -375,8 +369,7 @@ def other_layout(impl, probe_for) -> Mistake | None:
         return None
     shapes = ("samples as columns: X (n_in, N), W (n_out, n_in), b (n_out, 1)" if other == "column"
               else "samples as rows: X (N, n_in), W (n_in, n_out), b (n_out,)")
-    return Mistake("layout", f"the arrays are the other way round: called with {shapes}, it gives the "
-                   f"spec's answer; declare LAYOUT = {other!r}", None)
+    return _mistake("layout", None, shapes=shapes, other=other)
 
 
 def raised(impl, probe_for, *more) -> Mistake | None:

@@ -13,11 +13,19 @@ Data flows one way: spec -> reference -> conformance. (In the repository this fi
 in ``spec/_root/``, because the top level of the repository holds the three rooms side by
 side; ``pyproject.toml`` maps it to the ``deltaspec`` package.)
 """
-from importlib.metadata import PackageNotFoundError, version as _version
-
-try:
-    __version__ = _version("deltaspec")
-except PackageNotFoundError:  # imported from a source tree that was never installed
-    __version__ = "0+unknown"
-
 __all__ = ["__version__"]
+
+
+def __getattr__(name: str):
+    """``__version__``, looked up on first use: importlib.metadata costs more than the
+    rest of ``import deltaspec``, and most imports never ask."""
+    if name != "__version__":
+        raise AttributeError(f"module 'deltaspec' has no attribute {name!r}")
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        value = version("deltaspec")
+    except PackageNotFoundError:  # imported from a source tree that was never installed
+        value = "0+unknown"
+    globals()["__version__"] = value
+    return value
