@@ -10,6 +10,7 @@ from deltaspec.spec import numeric
 X = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
 T = np.array([[0.0], [1.0], [1.0], [0.0]])
 XOR = dict(hidden=[4], activations=["tanh", "sigmoid"], loss="bce", lr=1.0, epochs=500)
+LEARNS = 0.99  # outside the XOR setup, train must lower the loss by at least 1% in its epochs
 HIDDEN_PREFERENCE = ("tanh", "sigmoid", "softplus", "leaky_relu", "relu", "rbf", "identity")
 
 
@@ -46,8 +47,9 @@ def test_train_learns_xor(impl, scope, seed):
         return
     start = _loss(impl.train(*args, 0, seed), setup, targets)
     end = _loss(params, setup, targets)
-    assert end <= 0.5 * start, (f"train with seed {seed} ({setup}) lowered the loss only from {start:.6g} to "
-                                f"{end:.6g} (judged by the reference's forward; at least halving was expected)")
+    assert end <= LEARNS * start, (f"train with seed {seed} ({setup}) took the loss from {start:.6g} to "
+                                   f"{end:.6g}, judged by the reference's forward: it did not learn (at least a "
+                                   f"{1 - LEARNS:.0%} decrease expected)")
 
 
 @pytest.mark.capability("train")

@@ -75,16 +75,36 @@ def diagnose(got, expected, mistakes) -> Mistake | None:
     return None
 
 
-def _scaled(value, n: int, k: int, context: str):
+def _scaled(value, n: int, k: int, context: str, loss: str | None = None):
     """The rescaling slips (``spec.slips.RESCALINGS``) every backward quantity can make,
-    each where this batch tells it apart: a factor N needs N > 1, a factor K needs K > 1."""
+    each where this batch tells it apart: a factor N needs N > 1, a factor K needs K > 1.
+    For a loss, a factor that a REDUCTION declaration accounts for says so."""
     mistakes = []
     for slip in slips.RESCALINGS:
         _, p, q = slip.factor
         if (p and n == 1) or (q and k == 1):
             continue
-        mistakes.append(_mistake(slip.code, _mul(value, float(slip.scale(n, k))), context, n=n, k=k, nk=n * k))
+        factor = float(slip.scale(n, k))
+        mistake = _mistake(slip.code, _mul(value, factor), context, n=n, k=k, nk=n * k)
+        declared = _reduction_for(loss, factor, n, k) if loss is not None else None
+        if declared is not None:
+            mistake = Mistake(mistake.code, f"{mistake.text}; if that is your loss's convention, declare "
+                                            f"REDUCTION = {declared!r}", mistake.value)
+        mistakes.append(mistake)
     return mistakes
+
+
+REDUCTION_SCALES = {"sum": lambda n, k: 1.0, "mean": lambda n, k: 1.0 / n, "mean_all": lambda n, k: 1.0 / (n * k)}
+
+
+def _reduction_for(loss: str, factor: float, n: int, k: int) -> str | None:
+    """The REDUCTION whose loss is ``factor`` times the spec's on an (n, k) batch:
+    c(1, 1) r(n, k) / c(n, k) = factor (see interface/adapter.py)."""
+    spec = numeric.loss_scale(loss, n, k)
+    for name, r in REDUCTION_SCALES.items():
+        if abs(numeric.loss_scale(loss, 1, 1) * r(n, k) / spec - factor) <= 1e-12 * abs(factor):
+            return name
+    return None
 
 
 def _mul(value, c):
@@ -125,6 +145,11 @@ def softmax(z):
 
 def activation_prime(name: str, z, prime_of: str):
     """Mistakes for <act>_prime at z (the adapter hands it g(z) when PRIME_OF = 'a')."""
+    with np.errstate(all="ignore"):  # a mistaken form may overflow where the right one does not
+        return _activation_prime(name, z, prime_of)
+
+
+def _activation_prime(name: str, z, prime_of: str):
     ref = numeric.activation_prime(name)(z)
     g = numeric.activation(name)(z)
     mistakes = [_mistake("sign", -ref), _mistake("factor_2", 2 * ref), _mistake("factor_half", ref / 2)]
@@ -143,18 +168,18 @@ def loss(name: str, y, t):
     """Mistakes for the value E(y, t): the spec's loss with another reduction (a sum, a mean
     over the N samples or over all N*K elements, a 1/2 more or less), or with its sign lost."""
     n, k = numeric.samples(y)
-    return _scaled(np.array(numeric.loss(name)(y, t)), n, k, "loss")
+    return _scaled(np.array(numeric.loss(name)(y, t)), n, k, "loss", name)
 
 
 def loss_prime(name: str, y, t):
     n, k = numeric.samples(y)
-    return _scaled(numeric.loss_prime(name)(y, t), n, k, "gradient")
+    return _scaled(numeric.loss_prime(name)(y, t), n, k, "gradient", name)
 
 
 def output_delta(loss: str, act: str, y, t, z):
     n, k = numeric.samples(y)
     ref = numeric.output_delta(loss, act)(y, t, z)
-    mistakes = _scaled(ref, n, k, "gradient")
+    mistakes = _scaled(ref, n, k, "gradient", loss)
     if act == numeric.SOFTMAX:
         return mistakes
     dE = numeric.loss_prime(loss)(y, t)
@@ -285,7 +310,7 @@ def gradients(case):
 def _gradient_mistakes(case, variants: _Variants):
     """The known mistakes of dE/dtheta, all from the one forward pass of ``variants``."""
     n, k = numeric.samples(case.T)
-    mistakes = _scaled(variants.gradients(), n, k, "gradient")
+    mistakes = _scaled(variants.gradients(), n, k, "gradient", case.loss)
     for variant in (*HIDDEN_SLIPS, "bias_mean", "no_bias"):
         if variant == "no_bias" and case.params[0][1] is None:
             continue

@@ -57,14 +57,15 @@ def _pairs(got, expected, labels):
         yield labels, got, expected
 
 
-def compare(got, expected, label: str = "", dtype_of=None) -> Mismatch | None:
-    """The worst element outside |got - exp| <= rtol |exp| + atol max|exp|, or None."""
+def compare(got, expected, label: str = "", dtype_of=None, floor: float = 0.0) -> Mismatch | None:
+    """The worst element outside |got - exp| <= rtol |exp| + atol max|exp| + floor, or None
+    (``floor``: an absolute allowance, where every value is a rounding away from 0)."""
     worst, worst_excess = None, -1.0
     for name, g, e in _pairs(got, expected, label):
         rtol, atol = tolerances(*(dtype_of or [g]))  # from the dtype returned, before widening
         g, e = np.asarray(g, dtype=np.float64), np.asarray(e, dtype=np.float64)
         scale = np.max(np.abs(e), initial=0.0)
-        bound = rtol * np.abs(e) + atol * max(scale, 1e-300)
+        bound = rtol * np.abs(e) + atol * max(scale, 1e-300) + floor
         with np.errstate(invalid="ignore"):
             err = np.abs(g - e)
             bad = ~(err <= bound)  # NaN counts as bad
@@ -117,12 +118,13 @@ def diagnose_with_probe(got, expected, mistakes, probe=None):
     return diagnosis.diagnose(got, expected, mistakes)
 
 
-def check(got, expected, what: str, where: str, mistakes=(), label: str = "", probe=None) -> None:
+def check(got, expected, what: str, where: str, mistakes=(), label: str = "", probe=None,
+          floor: float = 0.0) -> None:
     """Raise a ConformanceFailure with a diagnosis when got differs from expected.
 
     ``probe`` is a zero-argument function returning (got, expected, mistakes) for the
-    same function on a generic input (see ``conformance.probes``)."""
-    mismatch = compare(got, expected, label)
+    same function on a generic input (see ``conformance.probes``); ``floor`` as in compare."""
+    mismatch = compare(got, expected, label, floor=floor)
     if mismatch is None:
         return
     found = diagnose_with_probe(got, expected, mistakes, probe)
