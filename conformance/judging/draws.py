@@ -5,8 +5,9 @@ values. Its generator is seeded from the run's seed and the check's own name, so
 sees the same examples whether the run is isolated or not, whatever else is loaded, and
 whichever checks run before it.
 
-Pre-activations stay at least ``KINK_MARGIN`` away from the kinks of relu and leaky_relu
-(at 0), so a derivative is never judged exactly where the spec had to choose a value.
+Pre-activations stay at least ``KINK_MARGIN`` away from every kink the catalog names
+(``numeric.KINKS``: relu and leaky_relu at 0), so a derivative is never judged exactly
+where the spec had to choose a value.
 """
 from __future__ import annotations
 
@@ -19,7 +20,7 @@ from deltaspec.reference import network as refnet
 from deltaspec.spec import numeric
 
 KINK_MARGIN = 1e-3
-KINKED = ("relu", "leaky_relu")
+KINKS = sorted({k for points in numeric.KINKS.values() for k in points})
 BCE_TARGETS = (0.0, 1.0, 0.25, 0.8)
 MAX_TRIES = 200
 
@@ -43,9 +44,11 @@ class Case:
 
 
 def _away_from_kinks(x: np.ndarray) -> np.ndarray:
-    """Elements closer than KINK_MARGIN to 0 moved out to +-KINK_MARGIN (sign kept)."""
-    near = np.abs(x) < KINK_MARGIN
-    return np.where(near, np.where(x < 0, -KINK_MARGIN, KINK_MARGIN), x)
+    """Elements closer than KINK_MARGIN to a kink k moved out to k +- KINK_MARGIN (side kept)."""
+    for k in KINKS:
+        near = np.abs(x - k) < KINK_MARGIN
+        x = np.where(near, np.where(x < k, k - KINK_MARGIN, k + KINK_MARGIN), x)
+    return x
 
 
 class Draws:
@@ -133,11 +136,12 @@ class Draws:
 
 
 def _kink_free(case: Case) -> bool:
-    """Every relu / leaky_relu pre-activation at least KINK_MARGIN from 0."""
+    """Every pre-activation of a kinked activation at least KINK_MARGIN from its kinks."""
     A = case.X
     for (W, b), act in zip(case.params, case.activations):
         Z = A @ W + (0 if b is None else b)
-        if act in KINKED and np.min(np.abs(Z)) < KINK_MARGIN:
+        kinks = numeric.KINKS.get(act, ())
+        if any(np.min(np.abs(Z - k)) < KINK_MARGIN for k in kinks):
             return False
         A = refnet.activate(act, Z)
     return True

@@ -44,11 +44,11 @@ class ScopeError(ValueError):
 
 def catalog_pairs() -> tuple[tuple[str, str], ...]:
     """Every (loss, output activation) pair the spec judges: a loss meant for one output
-    activation (bce: sigmoid; cross_entropy: softmax, and sigmoid's per-class form) keeps
+    activation (bce: sigmoid; cross_entropy: softmax) keeps
     to it; the others take any output activation."""
     pairs = []
     for loss in numeric.LOSSES:
-        allowed = getattr(numeric, "OUTPUT_FOR_LOSS", {"bce": ("sigmoid",), "cross_entropy": ("softmax", "sigmoid")}).get(loss)  # TODO(spec map)
+        allowed = numeric.OUTPUT_FOR_LOSS.get(loss)
         for act in numeric.OUTPUTS:
             if allowed is None or act in allowed:
                 pairs.append((loss, act))
