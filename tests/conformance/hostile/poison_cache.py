@@ -9,9 +9,11 @@ wrong in the same way as this module's answer, in this run and in every later on
 
 Its sigmoid_prime is wrong (half the derivative). Isolated, the worker's cache variable
 points into its own home, /proc shows no pytest process, and everything outside the
-home is read-only: the cache is untouched and both sigmoid_prime checks fail. Control:
-with --deltaspec-no-isolate the pytest process's cache is poisoned, and the wrong derivative
-passes the comparison with the spec. (The test points DELTASPEC_CACHE_DIR at a copy.)
+home is read-only: the cache is untouched and every sigmoid_prime check fails. The
+compiled spec now ships inside the package (spec/_generated.py), and the cache is read
+only when that copy is stale, so even in-process (--deltaspec-no-isolate) a poisoned
+cache is never executed: there is no control run where the cheat works any more.
+(The test points DELTASPEC_CACHE_DIR at a copy.)
 """
 import glob
 import os
@@ -22,8 +24,6 @@ EXPECT_STATUS = 1
 EXPECT_REASON = "differ from the spec"
 MUST_FAIL = ["derivative sigmoid_prime"]
 SLOW = True
-CONTROL = "no-isolate"
-CONTROL_EXPECT = "passes"
 ME = os.path.realpath(__file__)
 POISON = ("\n\n_hostile_original = prime_z_sigmoid\n\n\ndef prime_z_sigmoid(z):  # HOSTILE-POISON\n"
           "    return 0.5 * _hostile_original(z)\n")
