@@ -10,11 +10,18 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
 from deltaspec.conformance.capabilities import capability_of
 from deltaspec.conformance.config import RunConfig
+
+if TYPE_CHECKING:  # annotations only: the plugin imports this module at every pytest start
+    from deltaspec.conformance.grading.assignment import Assignment
+    from deltaspec.conformance.interface.loader import Loaded
+    from deltaspec.conformance.judging.coverage import NetPlan
+    from deltaspec.conformance.judging.scope import Scope
 
 CHECK_ARGS = ("activation", "derivative", "loss", "loss_derivative", "pair", "hidden", "net")
 
@@ -24,16 +31,16 @@ class RunState:
     """The live state of one run (``config`` is immutable; the rest fills in as it goes)."""
 
     config: RunConfig
-    loaded: object = None                 # interface.loader.Loaded
-    worker: object = None                 # isolation worker, when isolated
+    loaded: Loaded | None = None
+    worker: Any = None                    # isolation.process.Worker, when isolated
     isolation: str = ""
-    assignment: object = None             # grading.assignment.Assignment, when graded
-    scope: object = None                  # judging.scope.Scope
-    plans: list = field(default_factory=list)
-    refused: dict = field(default_factory=dict)   # convention -> why the assignment refuses it
-    records: list = field(default_factory=list)
-    ran: set = field(default_factory=set)          # network plan ids whose checks ran
-    tracker: object = None                # grading.scoring tracker, when graded
+    assignment: Assignment | None = None  # when graded
+    scope: Scope | None = None
+    plans: list[NetPlan] = field(default_factory=list)
+    refused: dict[str, str] = field(default_factory=dict)   # convention -> why the assignment refuses it
+    records: list[dict] = field(default_factory=list)
+    ran: set[str] = field(default_factory=set)              # network plan ids whose checks ran
+    tracker: Any = None                   # grading.scoring tracker, when graded
 
 
 RUN = pytest.StashKey["RunState"]()
