@@ -200,7 +200,7 @@ def _tokens(text: str, what: str):
     try:
         return [tok for tok in tokenize.generate_tokens(io.StringIO(text).readline)
                 if tok.type not in _SKIP_TOKENS]
-    except (tokenize.TokenError, SyntaxError) as exc:
+    except (tokenize.TokenError, SyntaxError):
         # TokenError's only likely cause here is an unclosed parenthesis
         raise CheckError(f"{what}: cannot parse {text!r} (unbalanced parentheses?)") from None
 

@@ -17,7 +17,7 @@ import sympy as sp
 
 from deltaspec.spec import activations, losses
 from deltaspec.spec.activations import a, z
-from deltaspec.spec.losses import K, N, t, y
+from deltaspec.spec.losses import N, t, y
 
 # ---------------------------------------------------------------- simplification
 

@@ -1,6 +1,5 @@
 """output_delta for every (loss, output activation) pair in scope, and hidden_delta for
 every hidden activation in scope."""
-import numpy as np
 import pytest
 
 from deltaspec.conformance.judging import diagnose, report

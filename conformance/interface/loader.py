@@ -20,7 +20,6 @@ import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from deltaspec.spec import numeric
 
 ENTRY_POINT_GROUP = "deltaspec.impl"
 

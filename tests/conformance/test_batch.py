@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from deltaspec.conformance.grading import assignment, batch, scoring as grading
+from deltaspec.conformance.grading import assignment, batch
 
 ROOT = Path(__file__).resolve().parents[2]
 WEIGHTS = ROOT / "docs" / "autograder" / "weights.toml"
