@@ -1,6 +1,7 @@
 """forward, gradients and train_step on every network plan in scope: against the
 reference (tight, both exact in float64) and against finite differences of the
 implementation's own forward."""
+import numpy as np
 import pytest
 
 from deltaspec.conformance.gradcheck import GradcheckError, gradcheck
@@ -55,15 +56,21 @@ def test_gradients_match_finite_differences(impl, net, draws, scope, profile):
     require(impl, "gradients", "forward")
     loss = numeric.loss(net.loss)
     for case in cases(draws, net, scope, profile.fd_examples):
-        def energy(flat, case=case):
-            return loss(impl.forward(_unflatten(flat, case.params), case.X, case.activations), case.T)
+        dtype = impl.forward(case.params, case.X, case.activations).dtype
+
+        def energy(flat, case=case, dtype=dtype):
+            """E in the precision the implementation computes in, so that the finite
+            differences take that precision's steps and tolerances."""
+            Y = impl.forward(_unflatten(flat, case.params), case.X, case.activations)
+            return np.asarray(loss(Y, case.T), dtype=dtype)
 
         def grad(flat, case=case):
             return _flatten(impl.gradients(_unflatten(flat, case.params), case.X, case.T, case.activations,
                                            case.loss))
 
         try:
-            gradcheck(energy, grad, _flatten(case.params), mode="directional", n_directions=3)
+            gradcheck(energy, grad, [p.astype(dtype) for p in _flatten(case.params)], mode="directional",
+                      n_directions=3)
         except GradcheckError as exc:
             raise report.ConformanceFailure(f"gradients against finite differences of your forward on "
                                             f"{case.describe()}: {exc}", "fd_mismatch") from None

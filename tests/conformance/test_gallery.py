@@ -247,6 +247,9 @@ def test_correct_module_passes_the_whole_suite(gallery, name):
 
     run = gallery[name]
     assert run.returncode == 0 and not run.failed, run.describe()
+    if "SUPPORTS" in constants(GALLERY / f"{name}.py"):  # a declared subset: judged on what it declares
+        assert len(run.records) > 20, f"{name}: only {len(run.records)} checks ran\n{run.describe()}"
+        return
     assert len(run.records) > 50, f"{name}: only {len(run.records)} checks ran\n{run.describe()}"
     missing = sorted(set(capabilities()) - set(run.provided))
     assert not missing, f"{name} does not provide {missing}"
