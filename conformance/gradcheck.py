@@ -5,8 +5,68 @@ Public API: :func:`gradcheck`, :func:`numeric_gradient`,
 (and its subclass :class:`GradcheckInputError` for unusable input).
 Depends on numpy only.
 
-The math
---------
+Two stages
+----------
+:func:`gradcheck` (both modes) first *screens* every element (every direction)
+with 4 evaluations of f: one Richardson step on two central differences.  Only
+the elements the screen cannot settle go on to the *table* (below: up to 30
+Richardson levels, a measured noise level, adaptive depth and a kink test;
+about 32 evaluations an element), whose result then replaces the screen's.
+The screen can only accept: every failure and every kink is declared by the
+table.  :func:`numeric_gradient` and :func:`elementwise_derivative` have no
+analytic value to screen against and run the table on every element
+(``elementwise_derivative`` pays per level, not per element, anyway).
+
+The screen
+----------
+**Steps.**  ``h_1 = min(2**q * s, max_step)`` and ``h_2 = h_1 / 2``, ``s`` as for the
+table below, ``q = -9`` for float64 (``-5`` float32, ``-2`` float16); in directional mode
+``s = 1`` and the cap is ``max_step / max(1, max_i |v_i|)``, so that no element moves by
+more than ``max_step`` (as for the table's first step there).  The realised
+half-widths enter the formulas, ``r = h_1 / h_2`` (2 whenever ``x +- h`` is exact).
+
+**Estimate** (4th order)::
+
+    D_k = (f(x + h_k) - f(x - h_k)) / (2 h_k)          = f' + c_1 h_k**2 + c_2 h_k**4 + ...
+    T   = D_2 + (D_2 - D_1) / (r**2 - 1)               = f' - c_2 h_1**2 h_2**2 + O(h**6)
+
+**Error bound** ``e = e_trunc + e_round``, with ``dD = |D_1 - D_2|``::
+
+    e_trunc = dD * min(r**2 / (r**2 - 1), dD / |T|)
+    e_round = (r**2 nu_2 + nu_1) / (r**2 - 1),   nu_k = (nu(f(x+h_k)) + nu(f(x-h_k))) / (2 h_k)
+
+The first term of ``e_trunc`` is Ridders' bound ``|T - D_1|``; the second holds when the
+terms of ``D(h)`` shrink at the rate their first two show (``|c_2 h**4| ~ |c_1 h**2|**2 /
+|f'|``), as for a function analytic in a disc much larger than ``h`` (``dD`` estimates
+``(3/4) |c_1| h_1**2``).  ``e_round`` propagates the noise of f through the weights of
+``T``; the screen trusts f to ``nu(f) = NOISE_ULPS * eps_f * |f|`` without measuring it (f
+noisier than that fails the screen's comparison and is measured by the table).
+
+**Kink suspicion.**  With the second differences ``S_k = f(x+h_k) + f(x-h_k) - 2 f(x)``
+the one-sided slopes ``R = 2 F_2 - F_1``, ``L = 2 B_2 - B_1`` of the kink test below
+differ by ``R - L = (4 S_2 - S_1) / h_1``.  Smooth f has ``S ~ f'' h**2``, so
+``4 S_2 ~ S_1``; a kink has ``S ~ |jump| h``, so ``4 S_2 ~ 2 S_1``.  The jump is
+*suspect* if it is significant (the kink test's two conditions on ``R - L``) and
+``|4 S_2 - S_1| > |S_1| / 4``.
+
+**Refinement rule.**  An element goes to the table if
+
+1. the comparison rule (below) fails for ``n = T`` and ``e`` (with atol's scale
+   taken from ``|analytic|`` alone, never above the final atol), or
+2. a kink is suspected, or f was non-finite at a screen step, or
+3. ``e_trunc > e_round`` and ``SAFETY * e > rtol * max(|a|, |T|)``: the
+   truncation bound, which finer steps and higher orders can shrink, keeps the
+   comparison from testing at ``rtol`` (a rounding-bound element is compared at
+   the tolerance its rounding allows, as in the table).
+
+**Precision.**  In float64 ``e_round ~ 3 eps |f| / h_1 ~ 3.4e-13 |f|`` and the truncation
+``|c_2| h**4 / 4 ~ 3e-14 |f^(5)|``.  On tanh MLPs of 20, 386 and 10201 parameters
+(``benchmarks/bench_gradcheck.py``) ``max |T - exact| / max |exact|`` is 1.7e-13, 5.3e-13
+and 2.1e-13, no element of the correct gradient is refined at 20 and 386 parameters and
+6 of 10201 at 10k (gradients below ``2e-5`` of the largest, where ``dD / |T|`` is large).
+
+The table
+---------
 **Steps.**  For an element with value ``x`` the first step is
 ``h_0 = 2**p * s`` with ``s = 2**floor(log2(max(1, |x|)))``, and the table uses
 ``h_k = h_0 / 2**k`` for ``k = 0 .. K-1``.  Powers of two keep ``x +- h_k``
@@ -97,8 +157,10 @@ Defaults: ``rtol = 1e-9`` for float64 (``1e-3`` float32, ``5e-2`` float16);
 ``|analytic|`` or ``|numeric|`` of that parameter in full mode and
 ``sum_i |g_i v_i|`` (the rounding bound of ``<g, v>``) in directional mode.
 The atol only absorbs the rounding noise of the analytic gradient itself.
-For smooth float64 functions ``e`` is around ``1e-13`` of the gradient scale,
-so a relative error of about ``1.1e-9`` in one element is detected.
+A relative error ``r`` in element ``a`` is detected when ``r |a|`` exceeds the tolerance:
+for an element the screen accepts in float64, ``r > 1e-9 + SAFETY * e / |a|``, about
+``1e-9 + 3.4e-12 |f| / |a|`` (``1.0e-9`` for the largest gradient of the benchmark MLPs,
+``1.7e-9`` for the median one of the 10k network).
 
 Limitations.  If f subtracts intermediates ``10**4`` or more times larger than
 itself, its rounding error can be locally *linear* in the step, a systematic
@@ -168,12 +230,13 @@ class _Policy:
     n_levels: int
     max_levels: int
     log2_probe: int
+    log2_screen: int  # first step of the 4-point screen (full and directional modes)
 
 
 _POLICIES = {
-    16: _Policy(rtol=5e-2, log2_h0=-1, n_levels=5, max_levels=10, log2_probe=-7),
-    32: _Policy(rtol=1e-3, log2_h0=-4, n_levels=6, max_levels=16, log2_probe=-13),
-    64: _Policy(rtol=1e-9, log2_h0=-2, n_levels=10, max_levels=30, log2_probe=-13),
+    16: _Policy(rtol=5e-2, log2_h0=-1, n_levels=5, max_levels=10, log2_probe=-7, log2_screen=-2),
+    32: _Policy(rtol=1e-3, log2_h0=-4, n_levels=6, max_levels=16, log2_probe=-13, log2_screen=-5),
+    64: _Policy(rtol=1e-9, log2_h0=-2, n_levels=10, max_levels=30, log2_probe=-13, log2_screen=-9),
 }
 
 
@@ -251,7 +314,7 @@ def _best_per_level(D: np.ndarray, rnd: np.ndarray) -> tuple[np.ndarray, np.ndar
         err = np.maximum(np.abs(cur - prev[1:]), np.abs(cur - prev[:-1])) + 2.0 * rnd[j:]
         err[~(np.isfinite(err) & np.isfinite(cur))] = np.inf
         take = err < errs[j:]
-        vals[j:][take], errs[j:][take] = cur[take], err[take]
+        vals[j:], errs[j:] = np.where(take, cur, vals[j:]), np.where(take, err, errs[j:])
         prev = cur
     return vals, errs
 
@@ -264,12 +327,10 @@ def _consistent_with_finer(vals: np.ndarray, errs: np.ndarray) -> np.ndarray:
     expose it.
     """
     n_lev = vals.shape[0]
-    valid = np.isfinite(vals)
-    for k in range(n_lev - 1):
-        fin = vals[k + 1:]
-        agree = (np.abs(vals[k] - fin) <= errs[k] + errs[k + 1:]) | ~np.isfinite(fin)
-        valid[k] &= agree.all(axis=0)
-    return valid
+    # agree[k, k'] for every pair of levels at once; only k' > k counts
+    agree = (np.abs(vals[:, None] - vals[None, :]) <= errs[:, None] + errs[None, :]) | ~np.isfinite(vals[None, :])
+    finer = np.triu(np.ones((n_lev, n_lev), bool), 1)[:, :, None]
+    return np.isfinite(vals) & np.all(agree | ~finer, axis=1)
 
 
 def _finest3(a: np.ndarray, depth: np.ndarray) -> np.ndarray:
@@ -364,6 +425,8 @@ def _analyse(fp, fm, h, depth, f0, noise: _Noise, rtol) -> tuple[_FD, np.ndarray
     levels do not resolve f at all, e.g. ``sin(1000 x)``), or a kink is
     suspected near x.
     """
+    n = int(depth.max(initial=1))  # rows below every element's depth are NaN: leave them out
+    fp, fm, h = fp[:n], fm[:n], h[:n]
     with np.errstate(all="ignore"):
         D = (fp - fm) / (2 * h)
         rnd = (noise(fp) + noise(fm)) / (2 * h)
@@ -414,6 +477,108 @@ def _fd_engine(evaluate, f0, h0, pol: _Policy, eps_f, rtol) -> _FD:
         helps[todo] = sub_helps
 
 
+# ------------------------------------------------------------ the screen
+class _Screen(NamedTuple):
+    """Outcome of the 4-point screen, per element."""
+
+    fd: _FD
+    suspect: np.ndarray  # left/right slopes differ like a kink: the table must decide
+    trunc_bound: np.ndarray  # the truncation part of ``fd.error``
+    round_bound: np.ndarray  # the rounding part of ``fd.error``
+
+
+def _screen(fp: np.ndarray, fm: np.ndarray, h: np.ndarray, f0: np.ndarray, eps_f: float,
+            rtol: np.ndarray) -> _Screen:
+    """One Richardson step on two central differences; rows of ``fp, fm, h`` are the
+    steps ``h_1`` and ``h_2 ~ h_1 / 2`` (realised half-widths), columns the elements.
+
+    ``D_k = (f(x+h_k) - f(x-h_k)) / (2 h_k)``; with ``r = h_1/h_2`` the step
+    ``T = D_2 + (D_2 - D_1) / (r**2 - 1)`` removes the ``h**2`` term, leaving ``O(h**4)``.
+    Error bound ``e = e_trunc + e_round`` with ``dD = |D_1 - D_2|``:
+    ``e_trunc = dD * min(r**2 / (r**2 - 1), dD / |T|)`` (Ridders' bound ``|T - D_1|``, or,
+    when the terms of ``D(h) = f' + c_1 h**2 + c_2 h**4 + ...`` shrink at the rate their
+    first two show, ``|c_2 h**4| ~ |c_1 h**2|**2 / |f'|``, whichever is smaller) and
+    ``e_round = (r**2 nu_2 + nu_1) / (r**2 - 1)``, ``nu_k = (nu(f(x+h_k)) + nu(f(x-h_k))) / (2 h_k)``,
+    ``nu(f) = NOISE_ULPS * eps_f * |f|`` (f trusted to its last bits: f noisier than that
+    fails the screen's comparison and gets the table, which measures the noise).
+    """
+    with np.errstate(all="ignore"):
+        D = (fp - fm) / (2 * h)
+        r2 = (h[0] / h[1]) ** 2
+        dD = D[0] - D[1]
+        value = D[1] - dD / (r2 - 1)
+        nu = NOISE_ULPS * eps_f * (np.abs(fp) + np.abs(fm)) / (2 * h)
+        e_round = (r2 * nu[1] + nu[0]) / (r2 - 1)
+        e_trunc = np.abs(dD) * np.fmin(r2 / (r2 - 1), np.abs(dD) / np.abs(value))
+        e_trunc = np.where(dD == 0, 0.0, e_trunc)  # 0/0 when f ignores the element
+        error = np.where(np.isfinite(value), e_trunc + e_round, np.inf)
+        suspect, lower, upper, side_err = _screen_kink(fp, fm, h, f0, eps_f, rtol)
+    fd = _FD(value, error, np.zeros(value.shape, bool), lower, upper, side_err)
+    return _Screen(fd, suspect, e_trunc, e_round)
+
+
+def _screen_kink(fp, fm, h, f0, eps_f, rtol):
+    """Does f look kinked within the steps?  ``R = 2 F_2 - F_1`` and ``L = 2 B_2 - B_1``
+    (one-sided differences as in the kink test of the table) differ by
+    ``R - L = (4 S_2 - S_1) / h_1`` with the second differences ``S_k = f(x+h_k) + f(x-h_k) - 2 f(x)``.
+    A smooth f gives ``S_1 ~ 4 S_2`` (``S ~ f'' h**2``), a kink ``S_1 ~ 2 S_2`` (``S ~ |jump| h``),
+    so a jump is suspect when significant (as in the table's test) and
+    ``|4 S_2 - S_1| > |S_1| / 4``.  Returns suspect, lower, upper and their uncertainty.
+    """
+    F, B = (fp - f0) / h, (f0 - fm) / h
+    nu0 = NOISE_ULPS * eps_f * np.abs(f0)
+    nF = (NOISE_ULPS * eps_f * np.abs(fp) + nu0) / h
+    nB = (NOISE_ULPS * eps_f * np.abs(fm) + nu0) / h
+    R, L = 2 * F[1] - F[0], 2 * B[1] - B[0]
+    nR, nL = 2 * nF[1] + nF[0], 2 * nB[1] + nB[0]
+    jump = R - L
+    S1 = fp[0] + fm[0] - 2 * f0
+    significant = (np.abs(jump) > rtol * np.maximum(np.abs(R), np.abs(L))) & (
+        np.abs(jump) > KINK_FACTOR * (nR + nL))
+    linear = np.abs(jump) * h[0] > 0.25 * np.abs(S1)
+    suspect = (significant & linear) | ~np.isfinite(jump)
+    return suspect, np.fmin(R, L), np.fmax(R, L), np.abs(jump) + nR + nL
+
+
+def _screen_then_table(evaluate, evaluate_pair, f0, h_screen, h0, pol: _Policy, eps_f, rtol,
+                       refine_rule) -> tuple[_FD, np.ndarray]:
+    """Screen every element with 4 evaluations (``evaluate_pair(idx, h)`` returns
+    ``fp, fm, h`` with rows for the steps ``h`` and ``h/2``), then run the full table
+    (:func:`_fd_engine`, from ``h0``) on the elements ``refine_rule(screen)`` selects.
+    Returns the merged estimates and the refined mask.
+    """
+    every = np.arange(h_screen.size)
+    fp, fm, h = evaluate_pair(every, h_screen)
+    sc = _screen(fp, fm, h, f0, eps_f, rtol)
+    refine = refine_rule(sc)
+    fd = sc.fd
+    if refine.any():
+        idx = np.flatnonzero(refine)
+        sub = _fd_engine(lambda j, s: evaluate(idx[j], s), f0[idx], h0[idx], pol, eps_f, rtol[idx])
+        for dst, src in zip(fd, sub):
+            dst[idx] = src
+    return fd, refine
+
+
+def _judge_against(analytic: np.ndarray, rtol: np.ndarray, atol: Any):
+    """The screen's refinement rule when the analytic values are known.
+
+    An element goes to the table if the comparison rule fails on the screen's
+    estimate (the table, not the screen, may declare a failure), if the slopes
+    look kinked, if f was non-finite, or if the truncation bound dominates the
+    error and leaves it too wide to test at ``rtol`` (``SAFETY * e > rtol *
+    max(|a|, |T|)``; finer steps and higher orders can shrink truncation, not rounding).
+    """
+    def rule(sc: _Screen) -> np.ndarray:
+        cmp = _compare(analytic, sc.fd, rtol, atol)
+        with np.errstate(all="ignore"):
+            scale = np.maximum(np.abs(analytic), np.abs(sc.fd.value))
+            loose = (SAFETY * sc.fd.error > rtol * scale) & (sc.trunc_bound > sc.round_bound)
+        return ~cmp.ok | sc.suspect | loose | ~np.isfinite(sc.fd.value)
+
+    return rule
+
+
 # ------------------------------------------------------- calling the user
 def _one_line(exc: BaseException) -> str:
     text = str(exc).strip().splitlines()
@@ -454,6 +619,11 @@ class _ScalarF:
         value = self._scalar(out)
         self.nonfinite += not math.isfinite(value)
         return value
+
+    def count(self, values: np.ndarray) -> None:
+        """Book calls made outside ``__call__`` (the screen's loop calls f directly)."""
+        self.calls += values.size
+        self.nonfinite += int(np.count_nonzero(~np.isfinite(values)))
 
     @staticmethod
     def _scalar(out: Any) -> float:
@@ -599,6 +769,58 @@ def _full_evaluator(fs: _ScalarF, params: _Params, work: list[np.ndarray]):
         return fp, fm, he
 
     return evaluate
+
+
+def _full_pair_evaluator(fs: _ScalarF, params: _Params, work: list[np.ndarray]):
+    """The screen's evaluations: ``f(x +- h)`` and ``f(x +- h/2)`` for each element in
+    one pass, perturbing ``work`` in place and restoring it; the loop does nothing
+    else, since at 4 evaluations an element its overhead competes with f itself."""
+    flat = [a.reshape(-1) for a in work]
+    owner = np.repeat(np.arange(len(work)), params.sizes)
+    local = np.concatenate([np.arange(n) for n in params.sizes])
+    x64 = np.concatenate([a.astype(np.float64).ravel() for a in params.arrays])
+
+    def in_dtype(v: np.ndarray, idx: np.ndarray) -> np.ndarray:
+        """``v`` (float64, columns = elements idx) rounded to each element's dtype."""
+        for p, a in enumerate(params.arrays):
+            if a.dtype != np.float64:
+                sel = owner[idx] == p
+                v[:, sel] = v[:, sel].astype(a.dtype).astype(np.float64)
+        return v
+
+    def evaluate_pair(idx: np.ndarray, h: np.ndarray):
+        steps = np.stack([h, h / 2])
+        xp, xm = in_dtype(x64[idx] + steps, idx), in_dtype(x64[idx] - steps, idx)
+        out = [[], [], [], []]  # f(x + h), f(x - h), f(x + h/2), f(x - h/2)
+        f, scalar, rebuild = fs.f, fs._scalar, params.rebuild
+        same = work[0] if params.kind == "array" else None  # x is the work array itself
+        cols = zip(owner[idx].tolist(), local[idx].tolist(), *(v.tolist() for v in (xp[0], xm[0], xp[1], xm[1])))
+        with np.errstate(all="ignore"):
+            for p, i, *moved in cols:
+                arr = flat[p]
+                x0 = arr[i]
+                for row, value in zip(out, moved):
+                    arr[i] = value
+                    try:
+                        y = f(rebuild(work) if same is None else same)
+                    except (ArithmeticError, ValueError):  # stepped outside f's domain
+                        y = math.nan
+                    row.append(y if isinstance(y, float) else scalar(y))  # np.float64 is a float
+                arr[i] = x0
+        out = np.array(out, dtype=np.float64)
+        fs.count(out)
+        return out[0::2], out[1::2], (xp - xm) / 2
+
+    return evaluate_pair
+
+
+def _pair_of(evaluate):
+    """The screen's ``evaluate_pair`` from a one-level ``evaluate``: steps ``h`` and ``h/2``."""
+    def evaluate_pair(idx: np.ndarray, h: np.ndarray):
+        levels = [evaluate(idx, h), evaluate(idx, h / 2)]
+        return tuple(np.stack(rows) for rows in zip(*levels))
+
+    return evaluate_pair
 
 
 def _directional_evaluator(fs, params, V, g_flat):
@@ -823,8 +1045,9 @@ def gradcheck(
     (named ``param[i]`` unless ``names`` is given).  ``f(x)`` returns a real
     scalar; ``grad_f(x)`` returns arrays with the structure and shapes of ``x``.
 
-    ``mode="full"`` differentiates every element (``2*K`` evaluations each,
-    ``K`` = 10 in float64, 6 in float32, plus 12 for the noise probe and any
+    ``mode="full"`` differentiates every element (4 evaluations each for the screen of
+    the module docstring; an element the screen cannot settle gets the table: ``2*K``
+    more, ``K`` = 10 in float64, 6 in float32, plus 12 for the noise probe and any
     adaptive levels) and reports the worst element by name and index.
     ``mode="directional"`` draws ``n_directions`` random unit vectors over all
     parameters (``np.random.default_rng(seed)``), scales component ``i`` by
@@ -888,29 +1111,49 @@ def _result(mode: str, names: list[str], parts: list[dict], fs: _ScalarF, **extr
 
 
 def _check_full(fs, params, grads, f0, eps_f, rtol, atol, max_step=None) -> GradcheckResult:
-    fd = _numeric_full(fs, params, f0, eps_f, params.arrays, rtol, max_step)
-    parts = []
-    for p, (a, arr) in enumerate(zip(grads, params.arrays)):
-        sl = slice(params.offsets[p], params.offsets[p + 1])
-        part = _FD(*(v[sl].reshape(a.shape) for v in fd))
-        rt = _policy(arr.dtype).rtol if rtol is None else float(rtol)
-        scale = max(np.max(np.abs(a), initial=0.0), np.nanmax(np.abs(part.value), initial=0.0))
-        at = _default_atol(_eps(arr.dtype), scale) if atol is None else float(atol)
-        parts.append(_summary(a, part, rt, at))
+    rts = [_policy(arr.dtype).rtol if rtol is None else float(rtol) for arr in params.arrays]
+    a_flat = np.concatenate([g.ravel() for g in grads])
+    rt_flat = np.concatenate([np.full(arr.size, rt) for arr, rt in zip(params.arrays, rts)])
+
+    def atols(numeric: np.ndarray) -> list[Any]:
+        """Per parameter: the given atol, or ATOL_ULPS * eps * max(|analytic|, |numeric|)."""
+        out = []
+        for a, n, arr in zip(grads, params.split(numeric), params.arrays):
+            scale = max(np.max(np.abs(a), initial=0.0), np.nanmax(np.abs(n), initial=0.0))
+            out.append(_default_atol(_eps(arr.dtype), scale) if atol is None else float(atol))
+        return out
+
+    def atol_flat(numeric: np.ndarray) -> np.ndarray:
+        return np.concatenate([np.full(arr.size, at) for arr, at in zip(params.arrays, atols(numeric))])
+
+    # The screen's atol takes its scale from |analytic| alone: never above the final
+    # atol, so an element the screen accepts passes the final comparison too.
+    screen_atol = atol_flat(np.zeros_like(a_flat))
+    fd = _numeric_full(fs, params, f0, eps_f, params.arrays, rtol, max_step,
+                       _judge_against(a_flat, rt_flat, screen_atol))
+    parts = [_summary(a, _FD(*(v.reshape(a.shape) for v in part)), rt, at)
+             for a, part, rt, at in zip(grads, zip(*(params.split(v) for v in fd)), rts, atols(fd.value))]
     return _result("full", params.names, parts, fs)
 
 
-def _numeric_full(fs, params, f0, eps_f, arrays, rtol, max_step=None) -> _FD:
-    """Full-mode engine over all elements of all parameters (flat order)."""
+def _numeric_full(fs, params, f0, eps_f, arrays, rtol, max_step=None, judge=None) -> _FD:
+    """Full-mode engine over all elements of all parameters (flat order): the
+    screen, then the table where ``judge`` says so; without a judge, the table everywhere."""
     pol = _policy_for_eps(eps_f)
     h0 = np.concatenate([_base_step(a, pol.log2_h0) for a in arrays])
+    h_screen = np.concatenate([_base_step(a, pol.log2_screen) for a in arrays])
     if max_step is not None:
-        h0 = np.minimum(h0, max_step)
+        h0, h_screen = np.minimum(h0, max_step), np.minimum(h_screen, max_step)
     kink_rtol = np.concatenate([np.full(a.size, _policy(a.dtype).rtol if rtol is None else rtol)
                                 for a in arrays])
     work = params.copies()
     evaluate = _full_evaluator(fs, params, work)
-    fd = _fd_engine(evaluate, np.full(h0.size, f0), h0, pol, eps_f, kink_rtol)
+    f0s = np.full(h0.size, f0)
+    if judge is None:
+        fd = _fd_engine(evaluate, f0s, h0, pol, eps_f, kink_rtol)
+    else:
+        fd, _ = _screen_then_table(evaluate, _full_pair_evaluator(fs, params, work), f0s, h_screen, h0,
+                                   pol, eps_f, kink_rtol, judge)
     if any(not np.array_equal(w, a) for w, a in zip(work, arrays)):
         raise GradcheckInputError("f modified its input x in place; gradcheck needs f to leave x unchanged")
     return fd
@@ -926,11 +1169,16 @@ def _check_directional(fs, params, grads, f0, eps_f, rtol, atol, n_dir, seed, ma
     pol = _policy_for_eps(eps_f)
     worst_dtype = max((a.dtype for a in params.arrays), key=_eps)
     rt = _policy(worst_dtype).rtol if rtol is None else float(rtol)
-    # every component of V is at most 1 in size, so a step h moves no element by more than h
-    h0 = np.full(n_dir, min(np.ldexp(1.0, pol.log2_h0), max_step or np.inf))
+    # a step s moves element i by s * |V_di|, more than s where |x_i| >= 2 (V_di up to s_i):
+    # cap s so that no element moves by more than max_step
+    cap = np.inf if max_step is None else max_step / np.maximum(1.0, np.max(np.abs(V), axis=1))
+    h0 = np.minimum(np.ldexp(1.0, pol.log2_h0), cap) * np.ones(n_dir)
+    h_screen = np.minimum(np.ldexp(1.0, pol.log2_screen), cap) * np.ones(n_dir)
     evaluate = _directional_evaluator(fs, params, V, g_flat)
-    fd = _fd_engine(evaluate, np.full(n_dir, f0), h0, pol, eps_f, np.full(n_dir, rt))
     at = _default_atol(_eps(worst_dtype), np.abs(V) @ np.abs(g_flat)) if atol is None else float(atol)
+    rts = np.full(n_dir, rt)
+    fd, _ = _screen_then_table(evaluate, _pair_of(evaluate), np.full(n_dir, f0), h_screen, h0, pol, eps_f,
+                               rts, _judge_against(V @ g_flat, rts, at))
     comps = [[(params.flat_label(int(j)), float(v[j])) for j in np.argsort(-np.abs(v))[:3]] for v in V]
     return _result("directional", ["directions"], [_summary(V @ g_flat, fd, rt, at)], fs,
                    directions=V, direction_components=comps)
@@ -947,10 +1195,10 @@ def numeric_gradient(f: Callable[[Any], Any], x: Any) -> NumericGradient:
     """Full-mode finite-difference gradient of the scalar ``f`` at ``x``.
 
     Returns ``(grad, err_estimate)`` with the structure of ``x`` (array, dict or
-    list), float64 leaves.  Every element is found by the Richardson-extrapolated
-    central difference of the module docstring (``2*K`` evaluations of ``f`` per
-    element); ``err_estimate`` is the Ridders error estimate plus the rounding
-    term.  Elements where ``f`` was non-finite at every step come back NaN with
+    list), float64 leaves.  Every element is found by the Richardson table of the
+    module docstring (``2*K`` evaluations of ``f`` per element plus the noise probe:
+    with no analytic value to compare with there is no screen); ``err_estimate`` is
+    the Ridders error estimate plus the rounding term.  Elements where ``f`` was non-finite at every step come back NaN with
     an infinite error.
     """
     params = _Params(x)

@@ -168,6 +168,100 @@ def test_error_floor_float32_is_far_below_its_rtol():
     assert gcmod.default_tolerances(np.float32)[0] == 1e-3
 
 
+# ------------------------------------------------------------ the screen
+def _size(x):
+    leaves = x.values() if isinstance(x, dict) else x if isinstance(x, list) else [x]
+    return sum(np.size(v) for v in leaves)
+
+
+@pytest.mark.parametrize("problem", sorted(set(SMOOTH_PROBLEMS) - {"mlp-dict-f64"}))
+def test_the_screen_settles_smooth_gradients_with_four_evaluations_an_element(problem):
+    f, grad_f, x = SMOOTH_PROBLEMS[problem]()
+    assert gradcheck(f, grad_f, x).n_evaluations == 4 * _size(x) + 1
+    assert gradcheck(f, grad_f, x, mode="directional").n_evaluations == 4 * 8 + 1
+
+
+def make_gentle_mlp(seed: int):
+    """The benchmark's kind of MLP (inputs in [-1, 1], weights scaled by 1/sqrt(fan-in),
+    batch 16, tanh, half SSE): 3-6-2, as f of one flat vector."""
+    rng = np.random.default_rng(seed)
+    X, Y = rng.uniform(-1, 1, (16, 3)), rng.uniform(-1, 1, (16, 2))
+    shapes = [(3, 6), (6,), (6, 2), (2,)]
+    cuts = np.cumsum([0] + [int(np.prod(s)) for s in shapes])
+    theta = np.concatenate([rng.uniform(-1, 1, int(np.prod(s))) / np.sqrt(s[0] if len(s) == 2 else 1)
+                            for s in shapes])
+
+    def unpack(t):
+        return [t[a:b].reshape(s) for a, b, s in zip(cuts, cuts[1:], shapes)]
+
+    def f(t):
+        W1, b1, W2, b2 = unpack(t)
+        return 0.5 * np.sum((np.tanh(X @ W1 + b1) @ W2 + b2 - Y) ** 2)
+
+    def grad_f(t):
+        W1, b1, W2, b2 = unpack(t)
+        h = np.tanh(X @ W1 + b1)
+        d = h @ W2 + b2 - Y
+        dz = (d @ W2.T) * (1 - h**2)
+        return np.concatenate([(X.T @ dz).ravel(), dz.sum(0), (h.T @ d).ravel(), d.sum(0)])
+
+    return f, grad_f, theta
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_full_mode_error_floor_is_below_1e_12_on_benchmark_like_mlps(seed):
+    f, grad_f, x = make_gentle_mlp(seed)
+    result = gradcheck(f, grad_f, x)
+    exact = grad_f(x)
+    err = np.abs(result.numeric["x"] - exact)
+    assert np.max(err) / np.max(np.abs(exact)) <= 1e-12
+    assert np.all(err <= gcmod.SAFETY * result.err_estimate["x"])
+    assert result.n_evaluations <= 4 * x.size + 1 + 128  # the table ran on a couple of elements at most
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2, 3])
+def test_full_mode_numeric_keeps_every_element_testable_at_rtol(seed):
+    """What full mode compares with: the screen's T, or the table's value where the
+    screen's truncation bound was too wide to test at rtol (some elements of the steep
+    first layer of make_mlp).  Large elements are then within rtol / SAFETY."""
+    f, grad_f, p = make_mlp(seed)
+    result = gradcheck(f, grad_f, p)
+    exact = grad_f(p)
+    scale = max(np.max(np.abs(g)) for g in exact.values())
+    for k in p:
+        err = np.abs(result.numeric[k] - exact[k])
+        big = np.abs(exact[k]) >= 0.1 * scale
+        assert np.all(err[big] / np.abs(exact[k][big]) <= result.rtol[k] / gcmod.SAFETY)
+        assert np.all(err <= gcmod.SAFETY * result.err_estimate[k])
+    assert result.n_evaluations <= 4 * _size(p) + 1 + 128  # the table ran on a couple of elements at most
+
+
+def test_failures_come_from_the_table_not_the_screen():
+    # The failing element was refined: its numeric value is the table's, as
+    # numeric_gradient (the table everywhere) finds it.  (Its estimate agrees only
+    # to rounding: the noise probe's fit is one matrix product over all elements.)
+    f, grad_f, p = make_mlp(1)
+    result = gradcheck(f, with_bug(grad_f, "b1", (2,), 1 + 1e-8), p, raise_on_failure=False)
+    table = numeric_gradient(f, p)
+    assert result.failures["b1"] == [(2,)]
+    assert result.numeric["b1"][2] == table.value["b1"][2]
+    assert result.err_estimate["b1"][2] == pytest.approx(table.error["b1"][2], rel=0.1)
+    assert result.n_evaluations > 4 * _size(p) + 1
+
+
+@pytest.mark.parametrize("mode", ["full", "directional"])
+def test_max_step_bounds_every_evaluation(mode):
+    x0 = np.array([0.3, 5.0, -40.0, 1e3])
+    cap, seen = 1e-3, []
+
+    def f(x):
+        seen.append(np.max(np.abs(x - x0)))
+        return np.sum(np.sin(x) + 0.01 * x**2)
+
+    result = gradcheck(f, lambda x: np.cos(x) + 0.02 * x, x0, mode=mode, max_step=cap)
+    assert result.ok and max(seen) <= cap * (1 + 1e-9)  # up to rounding x + h
+
+
 # ------------------------------------------------------------ bug detection
 @pytest.mark.parametrize("name,index", [("W1", (2, 1)), ("b1", (3,)), ("W2", (0, 1)), ("b2", (1,))])
 def test_single_element_relative_error_1e_8_is_caught_and_named(name, index):
@@ -340,6 +434,23 @@ def test_relu_at_zero_is_a_kink_not_a_failure(at_zero):
     lo, hi = (v[1] for v in result.one_sided["x"])
     assert lo == pytest.approx(-0.7, abs=1e-9) and hi == pytest.approx(0.0, abs=1e-9)
     assert "kink" in result.report()
+
+
+@pytest.mark.parametrize("at_zero", [0.01, 1.0, 0.505])
+def test_leaky_relu_at_zero_is_a_kink_not_a_failure(at_zero):
+    w = np.array([0.3, -0.7, 1.1])
+
+    def f(x):
+        return np.sum(w * np.where(x > 0, x, 0.01 * x)) + 0.1 * np.sum(x**2)
+
+    def grad_f(x):
+        return w * np.where(x > 0, 1.0, np.where(x == 0, at_zero, 0.01)) + 0.2 * x
+
+    x = np.array([0.5, 0.0, -2.0])
+    result = gradcheck(f, grad_f, x)
+    assert result.ok and result.kinks == {"x": [(1,)]}
+    lo, hi = (v[1] for v in result.one_sided["x"])
+    assert lo == pytest.approx(-0.7, abs=1e-9) and hi == pytest.approx(-0.007, abs=1e-9)
 
 
 def test_wrong_value_at_a_kink_still_fails():
