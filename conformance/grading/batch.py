@@ -12,6 +12,14 @@ started in a fresh temporary directory (with an empty ``pytest.ini``, so no proj
 pytest process writes the results file (``conformance.grading``); this module only
 writes a zero with the reason where no pytest process could do it: no implementation
 file, or a run killed at the wall-clock timeout. A bad submission never stops the batch.
+
+Each job's folder is its own (mode 0700, the suite's user): the copy (0600) and the
+results are written there, and only published to the results paths (mode 0600) once
+the job's run is over, so no other job's worker reads a classmate's source or results
+while they are graded. The worker reads the copy before it drops its privileges. A batch
+runs jobs side by side only where the machine keeps their workers apart
+(:func:`~deltaspec.conformance.isolation.separation.between_runs`); elsewhere it grades
+one submission at a time and says why.
 """
 from __future__ import annotations
 
@@ -29,11 +37,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from deltaspec.conformance.grading import scoring as grading
+from deltaspec.conformance.isolation import separation
+from deltaspec.conformance.isolation.paths import reachable_by_others
 
 PROFILES = ("quick", "thorough")
 DEFAULT_TIMEOUT = 300.0
 INTERRUPT_GRACE = 15.0   # seconds between SIGINT (pytest stops its worker) and SIGKILL
 PREFERRED = ("submission.py", "main.py")
+PRIVATE = 0o600   # results and gradebook: the suite's user only (other jobs run as other users)
 CSV_COLUMNS = ("submission", "score", "max_score", "percent", "status", "reason")
 
 
@@ -188,10 +199,37 @@ def _last_line(log: Path) -> str:
 def grade_one(path: Path, targets: dict[str, str], *, weights: dict[str, float], weights_path: str | None = None,
               profile: str = "quick", timeout: float = DEFAULT_TIMEOUT, name: str | None = None) -> Row:
     """Grade one submission (file or folder) into ``targets`` (format -> results path);
-    a results file is there afterwards in every case."""
+    a results file is there afterwards in every case. The job works in a folder of its
+    own and publishes its results when its run is over."""
     name = name or (path.stem if path.is_file() else path.name)
-    start = time.monotonic()
     targets = {fmt: os.path.abspath(p) for fmt, p in targets.items()}
+    work = Path(tempfile.mkdtemp(prefix="deltaspec-grade-"))  # mode 0700: this job's own
+    private = {fmt: str(work / f"results-{fmt}.json") for fmt in targets}
+    try:
+        row = _grade_in(work, path, private, name=name, weights=weights, weights_path=weights_path,
+                        profile=profile, timeout=timeout)
+        _publish(private, targets)
+        return row
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def _publish(private: dict[str, str], targets: dict[str, str]) -> None:
+    """Copy the job's results to their paths, readable by the suite's user only."""
+    from deltaspec.files import write_text_atomic
+
+    for fmt, source in private.items():
+        try:
+            text = Path(source).read_text()
+        except OSError:
+            continue
+        write_text_atomic(targets[fmt], text, mode=PRIVATE, parents=True)
+
+
+def _grade_in(work: Path, path: Path, targets: dict[str, str], *, name: str, weights: dict[str, float],
+              weights_path: str | None, profile: str, timeout: float) -> Row:
+    """Grade one submission in the job's folder ``work``, its results into ``targets``."""
+    start = time.monotonic()
 
     def zero(status: str, reason: str) -> Row:
         grade = grading.zero_grade(weights, status, reason, time.monotonic() - start)
@@ -201,46 +239,40 @@ def grade_one(path: Path, targets: dict[str, str], *, weights: dict[str, float],
     impl, reason = resolve(path)
     if impl is None:
         return zero("missing", reason)
-    work = Path(tempfile.mkdtemp(prefix="deltaspec-grade-"))
+    copy = work / "submission" / impl.name
+    copy.parent.mkdir(mode=0o700)
     try:
-        os.chmod(work, 0o755)  # the worker may run as the user nobody: it must read the copy
-        copy = work / "submission" / impl.name
-        copy.parent.mkdir()
-        os.chmod(copy.parent, 0o755)
+        shutil.copyfile(impl, copy)
+    except OSError as exc:
+        return zero("missing", f"missing file: cannot read {impl.name} ({exc.strerror or exc})")
+    os.chmod(copy, PRIVATE)   # the worker reads it before it drops its privileges
+    (work / "pytest.ini").write_text("[pytest]\n")
+    cmd = [sys.executable, "-m", "pytest", "--pyargs", "deltaspec.conformance", "--impl", str(copy),
+           "-q", "-p", "no:cacheprovider", "-c", str(work / "pytest.ini"), "--rootdir", str(work),
+           "--deltaspec-profile", profile]
+    # the score is read back from the Gradescope file: a private one when none was asked for
+    run_targets = {"gradescope": str(work / "gradescope.json"), **targets}
+    for fmt, target in run_targets.items():
+        cmd += [f"--deltaspec-{fmt}", target]
+    if weights_path:
+        cmd += ["--deltaspec-assignment", os.path.abspath(weights_path)]
+    log = work / "pytest.log"
+    with open(log, "wb") as out:
+        process = subprocess.Popen(cmd, cwd=work, stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT,
+                                   env=_environment(), start_new_session=True)
         try:
-            shutil.copyfile(impl, copy)
-        except OSError as exc:
-            return zero("missing", f"missing file: cannot read {impl.name} ({exc.strerror or exc})")
-        os.chmod(copy, 0o644)
-        (work / "pytest.ini").write_text("[pytest]\n")
-        cmd = [sys.executable, "-m", "pytest", "--pyargs", "deltaspec.conformance", "--impl", str(copy),
-               "-q", "-p", "no:cacheprovider", "-c", str(work / "pytest.ini"), "--rootdir", str(work),
-               "--deltaspec-profile", profile]
-        # the score is read back from the Gradescope file: a private one when none was asked for
-        run_targets = {"gradescope": str(work / "gradescope.json"), **targets}
-        for fmt, target in run_targets.items():
-            cmd += [f"--deltaspec-{fmt}", target]
-        if weights_path:
-            cmd += ["--deltaspec-assignment", os.path.abspath(weights_path)]
-        log = work / "pytest.log"
-        with open(log, "wb") as out:
-            process = subprocess.Popen(cmd, cwd=work, stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT,
-                                       env=_environment(), start_new_session=True)
-            try:
-                code = process.wait(timeout=timeout)
-            except subprocess.TimeoutExpired:
-                _stop(process)
-                return zero("timeout", f"timed out after {timeout:g} s")
-        grade = grading.read_gradescope(run_targets["gradescope"])
-        if grade is None:
-            return zero("crashed", f"the grading run left no results (pytest exit status {code}: "
-                                   f"{_last_line(log) or 'no output'})")
-        reason = grade.reason
-        if grade.status == "incomplete":
-            reason = f"{reason} (pytest exit status {code}: {_last_line(log) or 'no output'})"
-        return Row(name, grade.score, grade.max_score, grade.status, reason, time.monotonic() - start)
-    finally:
-        shutil.rmtree(work, ignore_errors=True)
+            code = process.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            _stop(process)
+            return zero("timeout", f"timed out after {timeout:g} s")
+    grade = grading.read_gradescope(run_targets["gradescope"])
+    if grade is None:
+        return zero("crashed", f"the grading run left no results (pytest exit status {code}: "
+                               f"{_last_line(log) or 'no output'})")
+    reason = grade.reason
+    if grade.status == "incomplete":
+        reason = f"{reason} (pytest exit status {code}: {_last_line(log) or 'no output'})"
+    return Row(name, grade.score, grade.max_score, grade.status, reason, time.monotonic() - start)
 
 
 class Progress:
@@ -277,6 +309,7 @@ def run_batch(root: Path, out_csv: Path, *, jobs: int, weights: dict[str, float]
     stream = stream if stream is not None else sys.stderr
     for entry in ignored:
         stream.write(f"ignored {entry}\n")
+    jobs = _concurrency(root, jobs, stream)
     progress = Progress(len(submissions), stream)
     rows: list[Row] = []
 
@@ -306,6 +339,22 @@ def run_batch(root: Path, out_csv: Path, *, jobs: int, weights: dict[str, float]
     return rows
 
 
+def _concurrency(root: Path, jobs: int, stream) -> int:
+    """``jobs``, or 1 where this machine would not keep concurrent runs apart (said on
+    ``stream``, with the reason)."""
+    if jobs <= 1:
+        return jobs
+    apart = separation.between_runs()
+    if not apart.apart:
+        stream.write(f"grading one submission at a time: runs side by side would not be kept apart here "
+                     f"({apart.how})\n")
+        return 1
+    if not apart.private_view and reachable_by_others(str(root)):
+        stream.write(f"warning: the submissions folder is readable by other users, and each run is kept apart "
+                     f"only by {apart.how}: a submission can read the others' (make the folder mode 0700)\n")
+    return jobs
+
+
 def write_gradebook(path: Path, rows: list[Row]) -> None:
     """The CSV gradebook, whole or not at all."""
     import io
@@ -317,4 +366,4 @@ def write_gradebook(path: Path, rows: list[Row]) -> None:
     writer.writeheader()
     for row in rows:
         writer.writerow(row.csv())
-    write_text_atomic(path, text.getvalue(), parents=True, newline="")
+    write_text_atomic(path, text.getvalue(), mode=PRIVATE, parents=True, newline="")

@@ -7,12 +7,19 @@ printable line (:func:`.oneline.clean`) and its load report to what a report may
 (:func:`.remote.checked_report`). A hang, a crash, garbage on the pipe or a reply out of
 turn becomes a one-line :class:`WorkerFailure` naming the reason; the worker is killed
 (its process group and its cgroup) and restarted for the next call, and nothing makes
-the run wait longer than a call's timeout. Once the run's time budget is used up, every
-call fails at once.
+the run wait longer than a call's timeout.
+
+Defends the run's duration against an implementation that is slow to load and crashes
+on every call: the time budget is charged for calls, start-ups and restarts alike, and a
+restart or a call gets at most what is left of it; once it is used up every call fails
+at once, and once a function's calls have killed the worker ``MAX_CRASHES`` times in a
+row, every later call of that function fails at once, with the reason (counted per
+function, so that one crashing function does not fail the checks of the others).
 
 The worker's stdout and stderr go to a log file, never into pytest's output. Its
-environment holds a few of the suite's variables and its own home, temporary directory
-and spec cache: never the suite's cache, whose files the pytest process executes.
+environment holds a few of the suite's variables and its own home (mode 0700), temporary
+directory and spec cache: never the suite's cache, whose files the pytest process
+executes. As root, each worker gets a user id of its own for the run (:mod:`.uids`).
 """
 from __future__ import annotations
 
@@ -27,11 +34,11 @@ import tempfile
 import time
 from pathlib import Path
 
-from deltaspec.conformance.isolation import limits, wire
+from deltaspec.conformance.isolation import limits, paths, uids, wire
 from deltaspec.conformance.isolation.limits import MEMORY_LIMIT
 from deltaspec.conformance.isolation.oneline import clean
 from deltaspec.conformance.isolation.privileges import protect_parent
-from deltaspec.conformance.isolation.remote import RaisedInWorker, checked_report
+from deltaspec.conformance.isolation.remote import CONVENTION_NAMES, RaisedInWorker, checked_report
 from deltaspec.conformance.isolation.sandbox import SANDBOX_ENV
 from deltaspec.conformance.isolation.strays import (
     alive,
@@ -42,6 +49,7 @@ from deltaspec.conformance.isolation.strays import (
 
 CALL_TIMEOUT = 5.0
 LOAD_TIMEOUT = 30.0
+MAX_CRASHES = 3   # calls of one function in a row that killed the worker; then its calls fail at once
 # the worker's command line keeps the module name it has always had (see worker.py)
 ENTRY_POINT = "deltaspec.conformance.isolation.worker"
 
@@ -62,6 +70,7 @@ class Worker:
         self.process: subprocess.Popen | None = None
         self.info: dict | None = None
         self.restarts = 0
+        self.crashes: dict[str, tuple[int, str]] = {}   # function -> (crashes in a row, the last one)
         self.cgroup: Path | None = None   # the pids cgroup: which processes are the worker's
         self.cgroups: dict = {}
         self.containment = ""
@@ -70,41 +79,56 @@ class Worker:
         self.pidfd: int | None = None
         self.to_child = self.from_child = -1
         self.log = tempfile.NamedTemporaryFile(prefix="deltaspec-worker-", suffix=".log", delete=False)
-        self.home = tempfile.mkdtemp(prefix="deltaspec-worker-")
-        os.chmod(self.home, 0o755)
+        self.home = tempfile.mkdtemp(prefix="deltaspec-worker-")   # mode 0700; the worker chowns it
+        self.lease = uids.lease() if sys.platform.startswith("linux") else None
+        self.view: dict | None = None
 
     # ------------------------------------------------------------ starting
 
-    def start(self) -> dict:
-        """Start the worker and load the implementation; returns what it reported."""
-        info = self._start()
-        if info.get("sandbox_failed") is not None:
-            reason = clean(info["sandbox_failed"], 200)
-            self.sandbox = False
-            info = self._start()
-            self.containment = f"{self.containment} (namespace sandbox failed: {reason})".strip()
+    def start(self, budgeted: bool = False) -> dict:
+        """Start the worker and load the implementation; returns what it reported. The
+        time it takes is charged to the budget; ``budgeted`` (a restart) also bounds it
+        by what is left of the budget."""
+        began = time.perf_counter()
+        try:
+            info = self._start(budgeted)
+            if info.get("sandbox_failed") is not None:
+                reason = clean(info["sandbox_failed"], 200)
+                self.sandbox = False
+                info = self._start(budgeted)
+                self.containment = f"{self.containment} (namespace sandbox failed: {reason})".strip()
+        finally:
+            self.spent += time.perf_counter() - began
         return info
 
-    def _start(self) -> dict:
+    def _start(self, budgeted: bool) -> dict:
         """One attempt: the worker's first message (how it is contained, or that its
         sandbox failed), then its load report."""
         self.stop()
         sandboxed = self._spawn()
-        deadline = time.monotonic() + LOAD_TIMEOUT
+        limit, cut = self._limit(LOAD_TIMEOUT) if budgeted else (LOAD_TIMEOUT, False)
+        deadline = time.monotonic() + limit
         try:
-            first = self._await(deadline, "starting the worker")
+            first = self._await(deadline, "starting the worker", limit, cut)
             # the first message comes before any student code runs: only there is a
             # sandbox failure believed (then the suite retries without the sandbox)
             if sandboxed and "sandbox_failed" in first:
                 self.stop()
                 return {"loaded": False, "sandbox_failed": clean(first.get("sandbox_failed"), 200)}
             containment = self._containment(first)
-            info = checked_report(self._await(deadline, "loading the implementation"))
+            info = checked_report(self._await(deadline, "loading the implementation", limit, cut))
         except WorkerFailure:
             self.stop()
             raise
         self._loaded(info, containment)
         return info
+
+    def _limit(self, seconds: float) -> tuple[float, bool]:
+        """(seconds, False), or (what is left of the budget, True) when that is less."""
+        if self.budget is None:
+            return seconds, False
+        left = max(self.budget - self.spent, 0.0)
+        return (left, True) if left < seconds else (seconds, False)
 
     def _spawn(self) -> bool:
         """Start the worker process on fresh pipes and cgroups; whether it was asked to
@@ -115,7 +139,7 @@ class Worker:
         protect_parent()
         r_child, w_parent = os.pipe()   # requests: parent -> worker
         r_parent, w_child = os.pipe()   # replies: worker -> parent
-        config = self._config()
+        config = self._config(requested)
         self.process = subprocess.Popen(
             [sys.executable, "-m", ENTRY_POINT, str(r_child), str(w_child), requested, json.dumps(config)],
             pass_fds=(r_child, w_child), stdin=subprocess.DEVNULL, stdout=self.log, stderr=subprocess.STDOUT,
@@ -129,13 +153,18 @@ class Worker:
         self.pidfd = _pidfd(self.process.pid)
         return config["sandbox"]
 
-    def _config(self) -> dict:
-        """Make the worker's cgroups (as root) and say what it should build and drop."""
+    def _config(self, requested: str) -> dict:
+        """Make the worker's cgroups (as root) and say what it should build and drop:
+        its view of the file system, its user, its home."""
         root = os.geteuid() == 0
         self.cgroups = limits.make_cgroups(self.memory) if root else {}
         self.cgroup = self.cgroups.get("pids")
+        if self.view is None:
+            self.view = paths.view(requested)
         return {"sandbox": bool(self.sandbox and root and sys.platform.startswith("linux")),
-                "drop": root, "home": os.path.realpath(self.home), "cgroup": self.cgroup is not None}
+                "drop": root, "home": os.path.realpath(self.home), "cgroup": self.cgroup is not None,
+                "uid": self.lease.uid if self.lease else None, "view": self.view,
+                "declarations": list(CONVENTION_NAMES)}
 
     def _environment(self) -> dict:
         keep = ("PATH", "LANG", "LC_ALL", "SYSTEMROOT")
@@ -170,18 +199,52 @@ class Worker:
 
     def call(self, name: str, args) -> object:
         """name(*args) in the worker; plain data back, or a WorkerFailure / raised-info."""
-        if self.budget is not None and self.spent > self.budget:
-            raise WorkerFailure(f"the run's time budget of {self.budget:g} s is used up")
-        self._ensure_running()
+        self._refuse_when_spent()
+        self._refuse_after_crashes(name)
+        try:
+            self._ensure_running()   # a restart charges the budget itself
+            self._refuse_when_spent()
+            value = self._round_trip(name, args)
+        except RaisedInWorker:
+            self.crashes.pop(name, None)
+            raise
+        except WorkerFailure as exc:
+            self._count(name, exc)
+            raise
+        self.crashes.pop(name, None)
+        return value
+
+    def _round_trip(self, name: str, args) -> object:
+        """Send the call and read its reply, within the timeout and what is left of the
+        budget; the time it takes is charged to the budget."""
         self.sequence += 1
-        start = time.perf_counter()
-        deadline = time.monotonic() + self.timeout
+        limit, cut = self._limit(self.timeout)
+        began = time.perf_counter()
+        deadline = time.monotonic() + limit
         try:
             self._send_call(name, args, deadline)
-            reply = self._await(deadline, f"calling {name}")
+            return self._result(name, self._await(deadline, f"calling {name}", limit, cut))
         finally:
-            self.spent += time.perf_counter() - start
-        return self._result(name, reply)
+            self.spent += time.perf_counter() - began
+
+    def _refuse_when_spent(self) -> None:
+        if self.budget is not None and self.spent >= self.budget:
+            raise WorkerFailure(f"the run's time budget of {self.budget:g} s is used up (calls, start-ups and "
+                                "restarts of the implementation's process count)")
+
+    def _refuse_after_crashes(self, name: str) -> None:
+        count, last = self.crashes.get(name, (0, ""))
+        if count >= MAX_CRASHES:
+            raise WorkerFailure(f"calling {name} killed the implementation's process {count} times in a row (last: "
+                                f"{clean(last, 200)}); its remaining calls fail without running it")
+
+    def _count(self, name: str, failure: WorkerFailure) -> None:
+        """A failure that killed the worker extends the function's run of crashes; any
+        other ends it."""
+        if self.process is None or self.process.poll() is not None:
+            self.crashes[name] = (self.crashes.get(name, (0, ""))[0] + 1, str(failure))
+        else:
+            self.crashes.pop(name, None)
 
     def _ensure_running(self) -> None:
         """Restart a worker that was stopped or has exited since the last call."""
@@ -190,8 +253,9 @@ class Worker:
         if self.process is not None:
             self.stop()
         self.restarts += 1
-        info = self.start()
+        info = self.start(budgeted=True)
         if not info.get("loaded"):
+            self.stop()
             raise WorkerFailure(f"the implementation could not be loaded again: {info.get('error', '')}")
 
     def _send_call(self, name: str, args, deadline: float) -> None:
@@ -225,16 +289,19 @@ class Worker:
         self.stop()
         raise WorkerFailure(f"the implementation's process sent an unexpected reply to {name}; the worker was killed")
 
-    def _await(self, deadline: float, doing: str) -> dict:
-        """The worker's next message, by the deadline; a WorkerFailure naming what went
-        wrong while ``doing`` otherwise (the worker stopped, unless it already exited)."""
-        timeout = self.timeout if doing.startswith("calling") else LOAD_TIMEOUT
+    def _await(self, deadline: float, doing: str, limit: float, cut: bool) -> dict:
+        """The worker's next message, by the deadline (``limit`` seconds from the start,
+        ``cut`` short by the time budget); a WorkerFailure naming what went wrong while
+        ``doing`` otherwise (the worker stopped, unless it already exited)."""
         try:
             self._wait_readable(deadline)
             return wire.receive(self.from_child, deadline)
         except wire.WireTimeout:
             self.stop()
-            raise WorkerFailure(f"{doing} timed out after {timeout:g} s (an infinite loop?); "
+            if cut:
+                raise WorkerFailure(f"{doing} ran out of the run's time budget of {self.budget:g} s "
+                                    "(calls, start-ups and restarts count); the worker was killed") from None
+            raise WorkerFailure(f"{doing} timed out after {limit:g} s (an infinite loop?); "
                                 "the worker was killed") from None
         except (EOFError, OSError):
             raise WorkerFailure(f"{self._death()} while {doing}") from None
@@ -308,8 +375,10 @@ class Worker:
         self.pidfd = None
 
     def close(self) -> None:
-        """Stop the worker for good and remove its log and home."""
+        """Stop the worker for good, give its user id back, remove its log and home."""
         self.stop()
+        if self.lease is not None:
+            self.lease.release()
         self.log.close()
         try:
             os.unlink(self.log.name)

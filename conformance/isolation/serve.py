@@ -14,6 +14,11 @@ contained. Its first message says so (or that the sandbox could not be built) an
 sent before any student code runs, so a submission cannot forge it, nor forge a sandbox
 failure to be restarted without one. Everything after that, the load report and every
 reply, is the implementation's to rewrite and is judged in the pytest process.
+
+The order before the implementation runs (see :mod:`.loading`): this process imports all
+it needs (none of it the spec or the reference), reads the implementation's source,
+drops its privileges (its view fixed by then: sandbox or Landlock), forgets deltaspec,
+then imports the implementation.
 """
 from __future__ import annotations
 
@@ -24,7 +29,7 @@ import sys
 import traceback
 from pathlib import Path
 
-from deltaspec.conformance.isolation import sandbox, syscalls, wire
+from deltaspec.conformance.isolation import loading, sandbox, syscalls, wire
 from deltaspec.conformance.isolation.oneline import message, one_line
 from deltaspec.conformance.isolation.privileges import (
     clear_capabilities,
@@ -38,12 +43,12 @@ CRASHED = 70   # the exit status of a worker process whose own code failed (EX_S
 # ---------------------------------------------------------------- the server
 
 
-def serve(read_fd: int, write_fd: int, requested: str, containment: list) -> None:
+def serve(read_fd: int, write_fd: int, requested: str, config: dict, containment: list) -> None:
     """Say how the worker is contained (before any student code runs, so the
     implementation cannot forge it), load the implementation, report what it provides,
     then answer calls forever."""
     wire.send(write_fd, {"ready": True, "containment": containment})
-    namespace, report = _load(requested)
+    namespace, report = _load(requested, config)
     wire.send(write_fd, report)
     if namespace is None:
         return
@@ -51,21 +56,29 @@ def serve(read_fd: int, write_fd: int, requested: str, containment: list) -> Non
         wire.send(write_fd, _answer(namespace, wire.receive(read_fd)))
 
 
-def _load(requested: str) -> tuple[object, dict]:
-    """(the implementation's namespace or None, the load report)."""
-    from deltaspec.conformance.interface import loader
+def _confined(config: dict, sandboxed: bool) -> list[str]:
+    """Drop privileges, fix the view, forget the suite: what was applied."""
+    notes = confine(config, sandboxed)
+    hidden = config.get("view", {}).get("hidden", [])
+    if hidden:
+        loading.hide(hidden, config["view"].get("essential", []))
+        notes.append("the suite hidden")
+    return notes
 
+
+def _load(requested: str, config: dict) -> tuple[object, dict]:
+    """(the implementation's namespace or None, the load report)."""
     try:
-        namespace, origin = loader._resolve(requested)
+        namespace, origin = loading.resolve(requested, config.get("source"), config.get("exists", False))
     except SystemExit as exc:
         return None, {"loaded": False, "error": f"importing {requested!r} called sys.exit({exc.code!r})"}
     except BaseException as exc:  # noqa: BLE001 - anything student code raises on import
-        if isinstance(exc, loader.LoadError):
+        if isinstance(exc, loading.LoadError):
             return None, {"loaded": False, "error": str(exc)}
-        return None, {"loaded": False, "error": f"importing {requested!r} failed: {loader._short(exc)}"}
+        return None, {"loaded": False, "error": f"importing {requested!r} failed: {loading.short(exc)}"}
     names = sorted(n for n in dir(namespace) if not n.startswith("_") and callable(getattr(namespace, n, None)))
     return namespace, {"loaded": True, "origin": str(origin), "provides": names,
-                       "conventions": _conventions(namespace, loader.DECLARATIONS)}
+                       "conventions": _conventions(namespace, config.get("declarations", []))}
 
 
 def _conventions(namespace, keys) -> dict:
@@ -143,7 +156,7 @@ def _init(read_fd: int, write_fd: int, requested: str, config: dict, status_w: i
     syscalls.prctl(syscalls.PR_SET_PDEATHSIG, signal.SIGKILL)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     try:
-        sandbox.build(config["home"], requested)
+        sandbox.build(config)
     except Exception as exc:  # noqa: BLE001 - the suite retries without the sandbox
         wire.send(write_fd, {"loaded": False, "sandbox_failed": one_line(exc)})
         os.write(status_w, b"exit 0")
@@ -152,9 +165,9 @@ def _init(read_fd: int, write_fd: int, requested: str, config: dict, status_w: i
     def server():
         os.close(status_w)
         syscalls.prctl(syscalls.PR_SET_PDEATHSIG, signal.SIGKILL)
-        notes = confine(config, requested, sandboxed=True)
+        notes = _confined(config, sandboxed=True)
         syscalls.prctl(syscalls.PR_SET_DUMPABLE, 1)  # its own /proc/self; set-uid made it non-dumpable
-        serve(read_fd, write_fd, requested, notes)
+        serve(read_fd, write_fd, requested, config, notes)
 
     pid = _fork(server, quiet=(EOFError,))  # EOFError: the suite closed the pipe, stopping it
     os.close(read_fd)
@@ -236,6 +249,9 @@ def main(argv=None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     read_fd, write_fd, requested = int(argv[0]), int(argv[1]), argv[2]
     config = json.loads(argv[3]) if len(argv) > 3 else {}
+    # the source is read first, with the suite's privileges and its view of the files
+    config["source"] = loading.preload(requested)
+    config["exists"] = os.path.isfile(requested)
     notes = []
     if config.get("sandbox"):
         try:
@@ -245,8 +261,8 @@ def main(argv=None) -> int:
         else:
             os._exit(_outer(read_fd, write_fd, requested, config))
     try:
-        notes += confine(config, requested, sandboxed=False)
-        serve(read_fd, write_fd, requested, notes)
+        notes += _confined(config, sandboxed=False)
+        serve(read_fd, write_fd, requested, config, notes)
     except EOFError:
         pass
     return 0

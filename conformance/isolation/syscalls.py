@@ -1,5 +1,5 @@
 """The Linux system calls the worker needs that :mod:`os` does not offer, through ctypes:
-mount, umount2, prctl, unshare and capset, each raising OSError on failure.
+mount, umount2, pivot_root, prctl, unshare and capset, each raising OSError on failure.
 
 Only the worker's side builds sandboxes and drops capabilities with them; the pytest
 process uses prctl once, to make itself non-dumpable (:func:`.privileges.protect_parent`).
@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import ctypes
 import os
+import platform
 
 CLONE_NEWNS, CLONE_NEWUTS, CLONE_NEWIPC = 0x00020000, 0x04000000, 0x08000000
 CLONE_NEWPID, CLONE_NEWNET = 0x20000000, 0x40000000
@@ -17,6 +18,7 @@ MS_PRIVATE, MS_RELATIME, MS_STRICTATIME = 1 << 18, 1 << 21, 1 << 24
 MNT_DETACH = 2
 PR_SET_PDEATHSIG, PR_SET_DUMPABLE, PR_CAPBSET_DROP = 1, 4, 24
 PR_SET_NO_NEW_PRIVS, PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL = 38, 47, 4
+SYS_PIVOT_ROOT = {"x86_64": 155, "aarch64": 41, "riscv64": 41, "ppc64le": 203, "s390x": 217}
 
 _libc = None
 
@@ -50,6 +52,14 @@ def mount(source, target, fstype, flags: int, data=None) -> None:
 def umount(target) -> None:
     """Detach target (lazily: whatever still uses it keeps it until it lets go)."""
     ok(libc().umount2(_bytes(target), MNT_DETACH), f"umount {target}")
+
+
+def pivot_root(new_root, put_old) -> None:
+    """Make new_root the root of this mount namespace (glibc has no wrapper for it)."""
+    number = SYS_PIVOT_ROOT.get(platform.machine())
+    if number is None:
+        raise OSError(0, f"pivot_root: unknown system call number on {platform.machine()}")
+    ok(libc().syscall(number, _bytes(new_root), _bytes(put_old)), "pivot_root")
 
 
 def prctl(option: int, arg: int = 0) -> int:

@@ -21,7 +21,10 @@ where their cheat must work (a wrong check passes, pytest exits 0, or the result
 forged): isolation is what stops them. The modules marked ``FALLBACK`` run again with
 ``DELTASPEC_SANDBOX=0`` (the worker without namespaces, as in a container that forbids
 them) and must be contained all the same; those marked ``NEEDS_SANDBOX`` are skipped
-where the worker gets no namespace sandbox (not root, not Linux).
+where the worker gets no namespace sandbox (not root, not Linux), and those marked
+``NEEDS_SEPARATION`` in a mode whose worker is not kept apart from other runs (neither
+the namespace sandbox nor Landlock with its signal scope: see isolation/__init__.py).
+A module with ``MAX_SECONDS`` must also end within that many seconds.
 
 Only the runs whose tests are selected are started. By default: the modules without
 ``SLOW = True``, two controls (``DEFAULT_CONTROLS``) and one fallback
@@ -54,7 +57,12 @@ WORKERS = 2
 WALL = 120            # seconds: a run that takes longer has hung the grader
 LINGER_PAUSE = 2.0    # seconds to wait before re-reading a results file a delayed writer targets
 CONSTANTS = {"EXPECT_STATUS", "EXPECT_REASON", "MUST_FAIL", "PYTEST_ARGS", "CONTROL", "CONTROL_EXPECT",
-             "LINGERS", "SLOW", "MARKER", "FALLBACK", "NEEDS_SANDBOX"}
+             "LINGERS", "SLOW", "MARKER", "FALLBACK", "NEEDS_SANDBOX", "NEEDS_SEPARATION", "MAX_SECONDS"}
+# checks that cannot tell a wrong derivative from the right one, by design: at |z| >= 40
+# sigmoid' lies below the extremes check's absolute floor (EXTREME_FLOOR in
+# conformance/checks/test_elementwise.py), so half of it passes there; the capability
+# still earns no points (the Gradescope file is checked below)
+BLIND = ("test_derivative_finite_at_extremes[",)
 SUMMARY = re.compile(r"^(\d+ (failed|passed|skipped|error|errors|deselected)(, )?)+ in [\d.]+s( \(.*\))?$")
 FAKE_LINE = re.compile(r"^[=\s]*(110 passed|PASSED\s*$)")
 
@@ -77,6 +85,8 @@ class Hostile:
     marker: str | None = None
     fallback: bool = False
     needs_sandbox: bool = False
+    needs_separation: bool = False
+    max_seconds: float | None = None
 
     @classmethod
     def read(cls, path: Path) -> "Hostile":
@@ -90,28 +100,48 @@ class Hostile:
         return cls(path.stem, path, values["EXPECT_STATUS"], [reasons] if isinstance(reasons, str) else list(reasons),
                    list(values.get("MUST_FAIL", [])), list(values.get("PYTEST_ARGS", [])), values.get("CONTROL"),
                    values.get("CONTROL_EXPECT"), bool(values.get("LINGERS")), bool(values.get("SLOW")),
-                   values.get("MARKER"), bool(values.get("FALLBACK")), bool(values.get("NEEDS_SANDBOX")))
+                   values.get("MARKER"), bool(values.get("FALLBACK")), bool(values.get("NEEDS_SANDBOX")),
+                   bool(values.get("NEEDS_SEPARATION")), values.get("MAX_SECONDS"))
 
 
 HOSTILES = {h.name: h for h in (Hostile.read(p) for p in sorted(HOSTILE.glob("*.py")))}
-_containment: list = []
+_containment: dict = {}
 
 
-def containment() -> str:
-    """The worker's containment on this machine (the header's isolation line), probed once
-    in a subprocess: some guarantees need the namespace sandbox (root on Linux)."""
-    if not _containment:
+def containment(mode: str = "isolate") -> str:
+    """The worker's containment on this machine in a mode (the header's isolation line),
+    probed once in a subprocess: some guarantees need the namespace sandbox (root on
+    Linux), or a worker kept apart from other runs."""
+    if mode not in _containment:
         probe = ("import sys; from deltaspec.conformance.isolation.worker import Worker; w = Worker(sys.argv[1]); w.start(); "
                  "print(w.containment); w.close()")
+        env = {k: v for k, v in os.environ.items() if k != "DELTASPEC_SANDBOX"}
+        if mode == "no-sandbox":
+            env["DELTASPEC_SANDBOX"] = "0"
         out = subprocess.run([sys.executable, "-c", probe, str(ROOT / "docs" / "examples" / "student_trask.py")],
-                             cwd=ROOT, capture_output=True, text=True, timeout=120,
-                             env={k: v for k, v in os.environ.items() if k != "DELTASPEC_SANDBOX"})
-        _containment.append(out.stdout.strip())
-    return _containment[0]
+                             cwd=ROOT, capture_output=True, text=True, timeout=120, env=env)
+        _containment[mode] = out.stdout.strip()
+    return _containment[mode]
 
 
 def sandboxed() -> bool:
     return "namespace sandbox" in containment() and "memory cgroup" in containment()
+
+
+def separated(mode: str) -> bool:
+    """Whether the worker is kept apart from other runs in this mode: its own root and
+    PID namespace, or Landlock with signals scoped (see isolation/__init__.py)."""
+    line = containment(mode)
+    return "namespace sandbox" in line or "signals and abstract sockets scoped" in line
+
+
+def _unsupported(hostile: "Hostile", mode: str) -> str | None:
+    """Why this machine cannot contain the module in this mode (the test is skipped), or None."""
+    if hostile.needs_sandbox and mode == "isolate" and not sandboxed():
+        return f"needs the worker's namespace sandbox and cgroups (root on Linux); here: {containment()}"
+    if hostile.needs_separation and mode != "no-isolate" and not separated(mode):
+        return f"needs a worker kept apart from other runs (sandbox or Landlock); here: {containment(mode)}"
+    return None
 
 
 @dataclass
@@ -245,7 +275,7 @@ def _wanted(session) -> set:
         if Path(str(item.fspath)) != Path(__file__) or not hasattr(item, "callspec"):
             continue
         name = item.callspec.params.get("name")
-        if HOSTILES[name].needs_sandbox and MODES[item.originalname] != "no-isolate" and not sandboxed():
+        if _unsupported(HOSTILES[name], MODES[item.originalname]):
             continue  # skipped by the test itself
         wanted.add((name, MODES[item.originalname]))
     return wanted
@@ -279,7 +309,7 @@ DEFAULT_CONTROLS = {"patch_pytest_report", "os_exit_midtest"}
 
 
 # the fallback without the namespace sandbox runs by default for these
-DEFAULT_FALLBACKS = {"parent_memory"}
+DEFAULT_FALLBACKS = {"parent_memory", "read_other_job", "exec_reference_file", "signal_other_worker"}
 
 
 def _param(name: str, mode: str = "isolate"):
@@ -296,21 +326,28 @@ def _summary_counts(output: str) -> dict:
 
 @pytest.mark.parametrize("name", [_param(n) for n in HOSTILES])
 def test_hostile_is_contained(runs, name):
-    if HOSTILES[name].needs_sandbox and not sandboxed():
-        pytest.skip(f"needs the worker's namespace sandbox and cgroups (root on Linux); here: {containment()}")
+    why = _unsupported(HOSTILES[name], "isolate")
+    if why:
+        pytest.skip(why)
     check_contained(runs[(name, "isolate")])
 
 
 @pytest.mark.parametrize("name", [_param(n, "no-sandbox") for n, h in HOSTILES.items() if h.fallback])
 def test_contained_without_sandbox(runs, name):
     """DELTASPEC_SANDBOX=0 (what a container without namespaces gets): the worker's
-    limits, the wire format and the dropped privileges still contain these."""
+    limits, the wire format, the dropped privileges, its own user and Landlock (where the
+    kernel has it) still contain these."""
+    why = _unsupported(HOSTILES[name], "no-sandbox")
+    if why:
+        pytest.skip(why)
     check_contained(runs[(name, "no-sandbox")])
 
 
 def check_contained(run: Run) -> None:
     hostile, name = run.hostile, run.hostile.name
     assert not run.hung, f"{name}: the run hung (killed after {WALL} s)\n{run.tail()}"
+    if hostile.max_seconds is not None:
+        assert run.elapsed <= hostile.max_seconds, f"{name}: the run took {run.elapsed:.0f} s\n{run.tail()}"
     assert run.returncode == hostile.status, f"{name}: exit status {run.returncode}\n{run.tail()}"
 
     # nothing the submission printed reaches pytest's output; no terminal escapes
@@ -349,7 +386,7 @@ def check_contained(run: Run) -> None:
     for capability in hostile.must_fail:
         mine = [r for r in data["records"] if r["capability"] == capability]
         assert mine, f"{name}: no check of {capability} ran"
-        passed = [r["test"] for r in mine if r["outcome"] == "passed"]
+        passed = [r["test"] for r in mine if r["outcome"] == "passed" and not any(b in r["test"] for b in BLIND)]
         assert not passed, f"{name}: {capability} passed {passed} with a wrong implementation"
         assert any(r["outcome"] == "failed" for r in mine), f"{name}: no check of {capability} failed"
     messages = " ".join(r["message"] for r in data["records"] if r["outcome"] == "failed")
@@ -392,7 +429,8 @@ def test_control_without_isolation(runs, name):
         assert run.results_later is not None and "HOSTILE-FAKE" in run.results_later, \
             f"{name}: in-process, the delayed writer should forge the results file"
     else:
-        passed = [r for r in run.records() if r["capability"] in hostile.must_fail and r["outcome"] == "passed"]
+        passed = [r for r in run.records() if r["capability"] in hostile.must_fail and r["outcome"] == "passed"
+                  and not any(b in r["test"] for b in BLIND)]
         assert passed, f"{name}: in-process, the cheat should make a wrong check pass\n{run.tail()}"
 
 

@@ -1,6 +1,7 @@
 """Attack: forge the worker's load report.
 
-On import, in the worker, it replaces isolation.wire.send, so the report the worker
+On import, in the worker, it replaces isolation.wire.send (found through gc: the suite
+hides itself from ``import``), so the report the worker
 sends after loading it claims an origin with a fake summary line and terminal escape
 sequences, provides names such as ``_worker`` and ``__class__`` (to reach the suite's
 private attributes) and non-strings, declares conventions under the names of the
@@ -21,10 +22,22 @@ MUST_FAIL = ["derivative sigmoid_prime"]
 SLOW = True
 FORGED_ORIGIN = "x\n============================= 110 passed in 0.42s ==============================\n\x1b[2K"
 
-if sys.argv and sys.argv[0].endswith("worker.py"):
-    import deltaspec.conformance.isolation.wire as _wire
 
-    _send = _wire.send
+def _worker_wire():
+    """The worker's wire module's globals: the suite hides itself (``import deltaspec``
+    fails), but the worker's own functions are still in memory, reachable through gc."""
+    import gc
+
+    for obj in gc.get_objects():
+        if (callable(obj) and getattr(obj, "__name__", "") == "send"
+                and getattr(obj, "__module__", "") == "deltaspec.conformance.isolation.wire"):
+            return obj.__globals__
+    raise ImportError("the worker's wire module is not in memory")
+
+
+if sys.argv and sys.argv[0].endswith("worker.py"):
+    _wire = _worker_wire()
+    _send = _wire["send"]
 
     def _forging_send(fd, message, *args, **kwargs):
         if message.get("loaded"):
@@ -35,7 +48,7 @@ if sys.argv and sys.argv[0].endswith("worker.py"):
                            containment=["perfectly safe\nHOSTILE-OUTPUT 110 passed"])
         return _send(fd, message, *args, **kwargs)
 
-    _wire.send = _forging_send
+    _wire["send"] = _forging_send
 
 
 def sigmoid(z):
