@@ -65,20 +65,43 @@ def preload(requested: str) -> bytes | None:
 # ---------------------------------------------------------------- hiding the suite
 
 
+# The adapters (deltaspec.conformance.adapters) stay: glue files import them, and they
+# hold no answer (they import nothing of deltaspec but each other, which
+# tests/conformance/test_adapters.py checks). They are imported before the suite is
+# hidden, with the two package modules above them (the top package's version, and an
+# __init__ that is only a docstring).
+KEPT = ("deltaspec", "deltaspec.conformance", "deltaspec.conformance.adapters")
+ADAPTERS = "deltaspec.conformance.adapters"
+
+
+def _kept(name: str) -> bool:
+    return name in KEPT or name.startswith(ADAPTERS + ".")
+
+
+def preload_adapters() -> None:
+    """Import every adapter while the suite's folders are still readable."""
+    import pkgutil
+
+    package = importlib.import_module(ADAPTERS)
+    for info in pkgutil.iter_modules(package.__path__):
+        importlib.import_module(f"{ADAPTERS}.{info.name}")
+
+
 class _Hidden(importlib.abc.MetaPathFinder):
-    """``deltaspec`` and everything under it: no such module."""
+    """``deltaspec`` and everything under it but the adapters: no such module."""
 
     def find_spec(self, fullname, path=None, target=None):
-        if fullname == HIDDEN_PACKAGE or fullname.startswith(HIDDEN_PACKAGE + "."):
+        if (fullname == HIDDEN_PACKAGE or fullname.startswith(HIDDEN_PACKAGE + ".")) and not _kept(fullname):
             raise ModuleNotFoundError(f"No module named {fullname!r}", name=fullname)
         return None
 
 
 def hide(hidden: list[str], essential: list[str]) -> None:
-    """Forget every deltaspec module and every way back to the suite's folders (a
-    sys.path entry inside one, or holding one but no part of the Python installation:
-    the repository of an editable install)."""
-    for name in [n for n in sys.modules if n == HIDDEN_PACKAGE or n.startswith(HIDDEN_PACKAGE + ".")]:
+    """Forget every deltaspec module but the adapters, and every way back to the suite's
+    folders (a sys.path entry inside one, or holding one but no part of the Python
+    installation: the repository of an editable install)."""
+    for name in [n for n in sys.modules if (n == HIDDEN_PACKAGE or n.startswith(HIDDEN_PACKAGE + "."))
+                 and not _kept(n)]:
         del sys.modules[name]
     leads = {p for p in [*sys.path, *map(str, sys.path_importer_cache)] if _leads(p, hidden, essential)}
     sys.path[:] = [p for p in sys.path if p not in leads]

@@ -58,8 +58,8 @@ def serve(read_fd: int, write_fd: int, requested: str, config: dict, containment
 
 def _confined(config: dict, sandboxed: bool) -> list[str]:
     """Drop privileges, fix the view, forget the suite: what was applied."""
-    notes = confine(config, sandboxed)
     hidden = config.get("view", {}).get("hidden", [])
+    notes = confine(config, sandboxed)
     if hidden:
         loading.hide(hidden, config["view"].get("essential", []))
         notes.append("the suite hidden")
@@ -251,6 +251,8 @@ def main(argv=None) -> int:
     config = json.loads(argv[3]) if len(argv) > 3 else {}
     # the source is read first, with the suite's privileges and its view of the files
     config["source"] = loading.preload(requested)
+    if config.get("view", {}).get("hidden"):
+        loading.preload_adapters()  # glue files may use them; the suite's folders go next
     config["exists"] = os.path.isfile(requested)
     notes = []
     if config.get("sandbox"):
