@@ -95,7 +95,9 @@ def _selected(session) -> list[str]:
     """The module names whose runs this session's selected tests need."""
     names = []
     for item in session.items:
-        if "runs" in getattr(item, "fixturenames", ()) and hasattr(item, "callspec"):
+        if item.path != Path(__file__) or not hasattr(item, "callspec"):  # another file's "runs" is not ours
+            continue
+        if "runs" in getattr(item, "fixturenames", ()):
             name = item.callspec.params.get("name")
             if name and name not in names:
                 names.append(name)
