@@ -11,14 +11,8 @@ Every failure is a :class:`LoadError` with a one-line message.
 """
 from __future__ import annotations
 
-import importlib
-import importlib.metadata
-import importlib.util
 import os
-import sys
-import traceback
 from dataclasses import dataclass, field
-from pathlib import Path
 
 
 ENTRY_POINT_GROUP = "deltaspec.impl"
@@ -60,55 +54,15 @@ class Loaded:
 
 
 
-def _entry_points() -> dict:
-    try:
-        return {ep.name: ep for ep in importlib.metadata.entry_points(group=ENTRY_POINT_GROUP)}
-    except Exception:  # a broken distribution must not stop every other route
-        return {}
-
-
-def _short(exc: BaseException) -> str:
-    """One line naming the exception, and for code errors the file and line."""
-    if isinstance(exc, SyntaxError):
-        return f"SyntaxError: {exc.msg} ({Path(exc.filename or '?').name}, line {exc.lineno})"
-    frames = traceback.extract_tb(exc.__traceback__)
-    where = f" ({Path(frames[-1].filename).name}, line {frames[-1].lineno})" if frames else ""
-    message = " ".join(str(exc).split()) or "(no message)"
-    return f"{type(exc).__name__}: {message}{where}"
-
-
-def _import_file(path: Path):
-    name = f"deltaspec_impl_{abs(hash(str(path.resolve())))}"
-    spec = importlib.util.spec_from_file_location(name, path)
-    if spec is None or spec.loader is None:
-        raise LoadError(f"cannot import {path}: not a Python file")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
 def _resolve(what: str):
-    """(namespace, origin) for one --impl value."""
-    eps = _entry_points()
-    if what in eps:
-        return eps[what].load(), f"entry point {what} = {eps[what].value}"
-    path = Path(what)
-    if what.endswith(".py") or path.is_file() or os.sep in what:
-        if not path.is_file():
-            raise LoadError(f"implementation file {what!r} does not exist")
-        return _import_file(path), str(path.resolve())
-    module_name, _, attribute = what.partition(":")
-    module = importlib.import_module(module_name)
-    origin = getattr(module, "__file__", None) or f"module {module_name}"
-    if not attribute:
-        return module, origin
-    obj = module
-    for part in attribute.split("."):
-        if not hasattr(obj, part):
-            raise LoadError(f"module {module_name!r} has no attribute {attribute!r}")
-        obj = getattr(obj, part)
-    return obj, f"{origin} (attribute {attribute})"
+    """(namespace, origin) for one --impl value: the routes of ``isolation.loading``,
+    the one place they are written (the worker uses them too), here in this process."""
+    from deltaspec.conformance.isolation import loading
+
+    try:
+        return loading.resolve(what, loading.preload(what), os.path.isfile(what))
+    except loading.LoadError as exc:
+        raise LoadError(str(exc)) from None
 
 
 def read_conventions(namespace) -> dict:
@@ -138,6 +92,8 @@ def load(what: str, route: str) -> Loaded:
     except BaseException as exc:  # noqa: BLE001 - student code may raise anything on import
         if isinstance(exc, KeyboardInterrupt):
             raise
-        raise LoadError(f"importing {what!r} failed: {_short(exc)}") from None
+        from deltaspec.conformance.isolation.loading import short
+
+        raise LoadError(f"importing {what!r} failed: {short(exc)}") from None
     return Loaded(namespace, what, origin, route, read_conventions(namespace))
 
