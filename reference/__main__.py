@@ -119,7 +119,24 @@ def run_lines(args) -> list[str]:
     if refused:
         takes = ", ".join(f"--{o}" for o in trainer.options) or "no options"
         raise UsageError(f"{trainer.name} does not take --{refused[0]} (it takes {takes})")
+    _bounded({**{k: v for k, v in trainer.defaults.items() if v is not None}, **given})
     return trainer.run(**given).lines
+
+
+MAX_WORK = 10**8       # epochs x hidden units: 3 to 12 minutes here; the seeds' runs need under 2e6
+MAX_HIDDEN = 10**5     # a hidden layer that would not fit in memory is refused before it is made
+
+
+def _bounded(given: dict) -> None:
+    """Refuse a run that would take hours or all the memory, in one line (``given``: the
+    options with the trainer's defaults filled in)."""
+    hidden = given.get("hidden", 1)
+    if hidden > MAX_HIDDEN:
+        raise UsageError(f"--hidden {hidden} is too large (at most {MAX_HIDDEN})")
+    work = given.get("epochs", 1) * hidden
+    if work > MAX_WORK:
+        raise UsageError(f"--epochs x --hidden = {work:.3g} is too much work (at most {MAX_WORK:.0e}, "
+                         "several minutes); ask for fewer epochs or hidden units")
 
 
 def main(argv=None) -> int:

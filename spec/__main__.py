@@ -14,9 +14,14 @@ def _render(argv) -> int:
     parser.add_argument("--out", default="docs/SPEC.md", help="where to write (default: docs/SPEC.md)")
     parser.add_argument("--no-plots", action="store_true", help="do not draw the activation plots")
     args = parser.parse_args(argv)
+    from deltaspec.files import OutputError
     from deltaspec.spec import render
 
-    for line in render.write(args.out, plots=not args.no_plots):
+    try:
+        lines = render.write(args.out, plots=not args.no_plots)
+    except OutputError as exc:
+        parser.exit(2, f"{parser.prog}: error: --out: {exc}\n")
+    for line in lines:
         print(line)
     return 0
 

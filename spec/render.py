@@ -202,9 +202,10 @@ def write(path: Path, plots: bool = True) -> list[str]:
 
     Returns one status line per thing written or skipped.
     """
+    from deltaspec.files import write_text_atomic
+
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(render())
+    write_text_atomic(path, render(), parents=True)  # OutputError (one line) for a bad target
     status = [f"wrote {path}"]
     if plots:
         from deltaspec.spec import plots as plotting
