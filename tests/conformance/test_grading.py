@@ -296,7 +296,10 @@ def test_a_killed_run_leaves_zero(subs, tmp_path):
     """The placeholder is written as soon as the run is configured; killing the run then
     leaves it (never full marks)."""
     (tmp_path / "pytest.ini").write_text("[pytest]\n")
-    proc = subprocess.Popen(pytest_cmd(subs / "correct.py", tmp_path, f"--deltaspec-assignment={WEIGHTS}"), cwd=tmp_path,
+    slow = tmp_path / "slow.py"  # correct, but its sigmoid takes long: the kill always lands mid-run
+    slow.write_text((subs / "correct.py").read_text() + "\n\n_sigmoid = sigmoid\n\n\ndef sigmoid(z):\n"
+                    "    import time\n    time.sleep(2)\n    return _sigmoid(z)\n")
+    proc = subprocess.Popen(pytest_cmd(slow, tmp_path, f"--deltaspec-assignment={WEIGHTS}"), cwd=tmp_path,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         deadline = time.monotonic() + 60
