@@ -83,6 +83,13 @@ def _require_finite(arr: np.ndarray, name: str, inputs) -> None:
 
 
 REDUCTIONS = {"sum": lambda n, k: 1.0, "mean": lambda n, k: 1.0 / n, "mean_all": lambda n, k: 1.0 / (n * k)}
+
+
+def reduction_factor(loss: str, reduction: str, n: int, k: int) -> float:
+    """f = E_implementation / E_spec on an (n, k) batch: c(1, 1) r(n, k) / c(n, k)."""
+    if reduction == "spec":
+        return 1.0
+    return REDUCTIONS[reduction](n, k) * numeric.loss_scale(loss, 1, 1) / numeric.loss_scale(loss, n, k)
 # which conventions each interface function depends on (a refused one fails the call)
 DEPENDS = {
     "softmax": ("LAYOUT",), "activation_prime": ("PRIME_OF",),
@@ -119,10 +126,8 @@ class Implementation:
 
     def reduction_factor(self, loss: str, shape) -> float:
         """f = E_implementation / E_spec for outputs of canonical shape (N, K)."""
-        if self.reduction == "spec":
-            return 1.0
         n, k = (shape[0], shape[1]) if len(shape) == 2 else (1, int(np.prod(shape)))
-        return REDUCTIONS[self.reduction](n, k) * numeric.loss_scale(loss, 1, 1) / numeric.loss_scale(loss, n, k)
+        return reduction_factor(loss, self.reduction, n, k)
 
     # ------------------------------------------------------------ plumbing
 

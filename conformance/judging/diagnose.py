@@ -94,15 +94,13 @@ def _scaled(value, n: int, k: int, context: str, loss: str | None = None):
     return mistakes
 
 
-REDUCTION_SCALES = {"sum": lambda n, k: 1.0, "mean": lambda n, k: 1.0 / n, "mean_all": lambda n, k: 1.0 / (n * k)}
-
-
 def _reduction_for(loss: str, factor: float, n: int, k: int) -> str | None:
-    """The REDUCTION whose loss is ``factor`` times the spec's on an (n, k) batch:
-    c(1, 1) r(n, k) / c(n, k) = factor (see interface/adapter.py)."""
-    spec = numeric.loss_scale(loss, n, k)
-    for name, r in REDUCTION_SCALES.items():
-        if abs(numeric.loss_scale(loss, 1, 1) * r(n, k) / spec - factor) <= 1e-12 * abs(factor):
+    """The REDUCTION whose loss is ``factor`` times the spec's on an (n, k) batch (the
+    adapter's own rule, interface/adapter.py)."""
+    from deltaspec.conformance.interface.adapter import REDUCTIONS, reduction_factor
+
+    for name in REDUCTIONS:
+        if abs(reduction_factor(loss, name, n, k) - factor) <= 1e-12 * abs(factor):
             return name
     return None
 

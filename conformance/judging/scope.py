@@ -76,10 +76,6 @@ class Scope:
         """Every activation judged, in catalog order (softmax included when an output)."""
         return tuple(a for a in numeric.OUTPUTS if a in self.hidden or a in self.output)
 
-    def allows(self, name: str) -> bool:
-        """Whether a catalog activation or loss name is inside the scope."""
-        return name in self.activations or name in self.losses
-
 
 def _names(value, key: str, known: tuple[str, ...], where: str) -> tuple[str, ...]:
     if isinstance(value, str) or not isinstance(value, (list, tuple)) or not value:
