@@ -25,7 +25,19 @@ from test_trainers import MACHINE_DEPENDENT, PUBLISHED_PART1, PUBLISHED_SWEEP, _
 
 # AVX-512, AVX2 with FMA, and SSE kernels: on a CPU without AVX-512 OpenBLAS falls back
 # from SkylakeX to Haswell, and Prescott still differs
-CANDIDATE_KERNELS = ("SkylakeX", "Haswell", "Prescott")
+KERNEL_NEEDS = {"SkylakeX": {"avx512f", "avx512bw"}, "Haswell": {"avx2", "fma"}, "Prescott": {"pni"}}  # pni: SSE3 in /proc/cpuinfo
+
+
+def _cpu_flags() -> set[str]:
+    try:
+        with open("/proc/cpuinfo") as fh:
+            return {f for line in fh if line.startswith("flags") for f in line.split(":", 1)[1].split()}
+    except OSError:
+        return set()
+
+
+# a kernel forced on a CPU without its instructions would die of SIGILL: only those this CPU runs
+CANDIDATE_KERNELS = tuple(k for k, needs in KERNEL_NEEDS.items() if needs <= _cpu_flags())
 
 # Runs in each subprocess: fingerprints of numpy.dot and of the fixed-order products on
 # the same random operands (the trainers' shapes), then each requested trainer's text.
