@@ -39,5 +39,6 @@ Known limits of "digit for digit":
   (``tests/test_trainers.py``).
 * The originals of seeds 000, 002 and the 11-line net call no ``np.random.seed``;
   the trainers take ``--seed`` (default 1) and call it first.
-* Seed 001's original is JavaScript; its trainer follows FACTS.md in NumPy.
+* Seed 001's original is JavaScript (numjs); its trainer is that program in NumPy, with
+  the fixed weights and update order ``spec.conventions`` states.
 """

@@ -4,17 +4,17 @@ The spec's own notation (row layout, one sample per row):
 
 * ``X`` (N, n_in) is the input, ``A_0 = X``;
 * layer l: ``Z_l = A_{l-1} W_l + b_l`` and ``A_l = g_l(Z_l)``, with ``W_l`` of shape
-  (n_{l-1}, n_l) and ``b_l`` of shape (1, n_l);
+  (n_{l-1}, n_l) and ``b_l`` of shape (n_l,), added to every row;
 * ``Y = A_L`` is the network output, ``T`` the targets, ``E`` the loss that is
   differentiated, ``N`` the number of samples and ``K`` the number of outputs;
 * ``delta_l = dE/dZ_l``; the gradients are ``dE/dW_l = A_{l-1}^T delta_l`` and
   ``dE/db_l`` = the column sums of ``delta_l``; ``eta`` is the learning rate and the step is
   ``W_l -= eta dE/dW_l``; ``g_l'`` is the activation's derivative, evaluated at ``Z_l``.
 
-The tutorials, seeds 000 .. 004 (each named in ``SEEDS`` by title and author), and the
-notes kept with them on facts a copy lacks (``FACTS.md``) use other names, other signs
-and other scalings. Neither is part of this repository. This module records, as plain
-data:
+The tutorials, seeds 000 .. 004 (each named in ``SEEDS`` by title and author), use
+other names, other signs and other scalings. Where a tutorial's copy lacks a fact about
+its program (seed 001's JavaScript code, seed 004's data generation), the fact itself
+is stated here. This module records, as plain data:
 
 * ``SEEDS``: what each seed tutorial is;
 * ``CONVENTIONS``: six choices (sign, loss factor, argument of g', bias, layout, update)
@@ -100,8 +100,8 @@ SEEDS: tuple[Seed, ...] = (
         key="001",
         file="001_e067b7677071b154.txt",
         title="Neural Networks from Scratch, Part 2",
-        author="Tom Martin",  # signed "Tom" in the copy; full name and title from FACTS.md
-        programs=("ReLU XOR net (JavaScript/numjs original; its code is only described in FACTS.md)",),
+        author="Tom Martin",  # signed "Tom" in the copy; the full name is the article's byline
+        programs=("ReLU XOR net (JavaScript/numjs original; the copy has none of its code)",),
         network="2-3-1, ReLU hidden layer, linear output, no biases; per-sample updates",
     ),
     Seed(
@@ -109,7 +109,7 @@ SEEDS: tuple[Seed, ...] = (
         file="002_c21fee2eba83ae45.txt",
         title="Backpropagation Unveiled: Understanding the Mathematics and Code Behind Neural "
         "Network Learning (Lesson 3)",
-        author="CodeSignal",  # named in FACTS.md; the copy names no author
+        author="CodeSignal",  # the publisher of the lesson; the copy names no author
         programs=("NeuralNetwork class trained on XOR",),
         network="3-4-1 sigmoid, no bias vectors; constant third input column acts as the hidden "
         "layer's bias; full batch",
@@ -138,7 +138,7 @@ SEEDS: tuple[Seed, ...] = (
         key="004",
         file="004_a5c328d7aff4debb.txt",
         title="How to implement a neural network (3/5) - backpropagation",
-        author="Roelants",  # named in FACTS.md; the copy names no author
+        author="Roelants",  # Peter Roelants, the series' author; the copy names no author
         programs=("RBF hidden unit with logistic output, trained by backprop_update",),
         network="1-1-1: one RBF hidden unit (weight wh, no hidden bias), logistic output with bias bo "
         "and no output weight; cross-entropy; full batch",
@@ -174,7 +174,7 @@ CONVENTIONS: tuple[Convention, ...] = (
              "delta_h is -delta_1. The prose does the same: delta_k = (y - y_hat) g'(net_k), "
              "de/dw = -delta_k o_j, Delta w = -eta de/dw."),
             ("001", "delta_o = o - t, W_ho -= alpha * h^T delta_o, W_ih -= alpha * x^T delta_h "
-             "(FACTS.md); the text writes weight -= alpha * activation * (output - target). Same "
+             "in the original program; the text writes weight -= alpha * activation * (output - target). Same "
              "sign as the spec: delta_o = +delta_2."),
             ("002", "2*(self.y - self.output) * sigmoid_derivative(self.output), then "
              "self.weights2 += self.learning_rate * d_weights2: target - output with +=, so "
@@ -230,7 +230,7 @@ CONVENTIONS: tuple[Convention, ...] = (
             ("000", "d_activation(net_o) and d_activation(net_h) take the pre-activation; "
              "d_activation(x) = activation(x) * (1 - activation(x)) recomputes the sigmoid. "
              "Matches the spec."),
-            ("001", "FACTS.md: delta_h = (delta_o W_ho^T) * relu'(h), i.e. applied to the "
+            ("001", "The original program: delta_h = (delta_o W_ho^T) * relu'(h), i.e. applied to the "
              "activation h; the text's reluDeriv returns 1 iff A * w_ih (the pre-activation) is "
              "greater than zero. Both agree when relu'(0) = 0, since h > 0 exactly when z > 0. The "
              "output is linear, so no derivative is taken there."),
@@ -249,14 +249,14 @@ CONVENTIONS: tuple[Convention, ...] = (
     Convention(
         name="bias",
         question="Is the bias a separate vector, a constant input column folded into W, or absent?",
-        spec_choice="A separate row vector b_l of shape (1, n_l) in Z_l = A_{l-1} W_l + b_l, with "
-        "dE/db_l the column sums of delta_l.",
+        spec_choice="A separate vector b_l of shape (n_l,), added to every row of A_(l-1) W_l in "
+        "Z_l = A_(l-1) W_l + b_l, with dE/db_l the column sums of delta_l.",
         per_seed=(
             ("000", "Separate vectors: b_h = np.random.randn(1, n_hidden) and "
              "b_o = np.random.rand(1, 1), added in net_h = x.dot(W_ih) + b_h and "
              "net_o = out_h.dot(W_ho) + b_o, updated with b_o += learning_rate * delta_o and "
              "b_h += learning_rate * delta_h."),
-            ("001", "None: no biases in either layer (FACTS.md: 'no biases')."),
+            ("001", "None: the original program has no biases in either layer."),
             ("002", "Constant input column: X = [[0,0,1],[0,1,1],[1,0,1],[1,1,1]], so row 3 of "
              "weights1 acts as the hidden layer's bias; the output layer has no bias."),
             ("003", "Constant input column: X = [[0,0,1],[0,1,1],[1,0,1],[1,1,1]] in the Part 1 "
@@ -272,19 +272,19 @@ CONVENTIONS: tuple[Convention, ...] = (
     Convention(
         name="layout",
         question="Are samples rows and weights (n_in, n_out), used as x @ W?",
-        spec_choice="Row layout: X (N, n_in), W_l (n_{l-1}, n_l), Z_l = A_{l-1} W_l + b_l.",
+        spec_choice="Row layout: X (N, n_0), W_l (n_(l-1), n_l), Z_l = A_(l-1) W_l + b_l.",
         per_seed=(
             ("000", "Row layout, one sample at a time: x = np.reshape(x, (1, 2)), "
              "net_h = x.dot(W_ih) + b_h with W_ih (2, n_hidden) and W_ho (n_hidden, 1); "
              "W_ho += learning_rate * delta_o * out_h.T is the (n_hidden, 1) outer product."),
             ("001", "Row layout: h = relu(x W_ih), o = h W_ho with W_ih 2x3 (two rows of three) and "
-             "W_ho 3x1 (FACTS.md); the text's scalar formulas use single weights w_ih, w_ho."),
+             "W_ho 3x1 in the original program; the text's scalar formulas use single weights w_ih, w_ho."),
             ("002", "Row layout: np.dot(self.input, self.weights1) with weights1 "
              "np.random.rand(3, 4) and weights2 np.random.rand(4, 1); X is (4, 3), Y is (4, 1)."),
             ("003", "Row layout: np.dot(l0, syn0), syn0 (3, 4), syn1 (4, 1); X is (4, 3) and y is "
              "(4, 1) (built as a row and transposed with .T in the 2-layer net); the prose works "
              "the shapes: (4 x 3) dot (3 x 1) = (4 x 1)."),
-            ("004", "Scalars: x and t are (N, 1) columns (N = 40 per FACTS.md), wh and bo are "
+            ("004", "Scalars: x and t are (N, 1) columns (N = 40: 20 + 10 + 10 samples), wh and bo are "
              "Python floats, zh = x * wh is elementwise (a 1x1 weight)."),
         ),
     ),
@@ -300,7 +300,7 @@ CONVENTIONS: tuple[Convention, ...] = (
              "learning_rate = 0.1, halved when the epoch's MSE rises after epoch 20, floored at "
              "1e-6."),
             ("001", "Per sample, in data order, alpha = 0.2, 60 epochs: delta_h is computed with "
-             "W_ho before its update, then W_ho -= ..., then W_ih -= ... (FACTS.md)."),
+             "W_ho before its update, then W_ho -= ..., then W_ih -= ... (the original program)."),
             ("002", "Full batch: feedforward(), then d_weights2 and d_weights1 are both computed "
              "before self.weights1 += ... and self.weights2 += ...; learning_rate = 0.1; "
              "nn.train(10000) (the prose says 1500 epochs)."),
@@ -363,24 +363,24 @@ NOTATION: tuple[Notation, ...] = (
     _n("000", "d_activation", "g'(Z_l)",
        "activation(x)*(1-activation(x)), called with the pre-activation (net_o, net_h)."),
     _n("000", "n_hidden", "n_1", "Number of hidden units (columns of W_1), 2."),
-    # ---- 001: Tom Martin, ReLU XOR (names from FACTS.md and from the text)
-    _n("001", "x", "A_0", "One sample's input row (FACTS.md), from [[0,0],[0,1],[1,0],[1,1]]."),
+    # ---- 001: Tom Martin, ReLU XOR (names of the JavaScript program and of the text)
+    _n("001", "x", "A_0", "One sample's input row, from [[0,0],[0,1],[1,0],[1,1]]."),
     _n("001", "t", "T", "The current sample's target (targets [0,1,1,0])."),
     _n("001", "W_ih", "W_1",
-       "Input-to-hidden weights, 2x3, fixed initial values in FACTS.md."),
+       "Input-to-hidden weights, 2x3, fixed initial values [[0.96003, 0.77081, 0.81631], [0.14657, 0.66646, -0.03392]]."),
     _n("001", "W_ho", "W_2",
-       "Hidden-to-output weights, 3x1, fixed initial values in FACTS.md."),
+       "Hidden-to-output weights, 3x1, fixed initial values [[0.70935], [-0.94073], [0.44186]]."),
     _n("001", "h", "A_1", "Hidden activation relu(x W_ih)."),
     _n("001", "o", "Y", "Output h W_ho; the output is linear, so also Z_2 = A_2."),
     _n("001", "relu", "g_1", "Hidden activation max(0, z); the output layer has none."),
     _n("001", "relu′", "g_1'(Z_1)",
-       "ReLU derivative as FACTS.md writes it, applied to h (the activation); equals g_1'(Z_1) "
+       "ReLU derivative as the program applies it, to h (the activation); equals g_1'(Z_1) "
        "when relu'(0) = 0."),
     _n("001", "δ_o", "\\delta_2",
        "o - t (no factor 2): dE/dZ_2 for the per-sample half squared error."),
     _n("001", "δ_h", "\\delta_1",
        "(δ_o W_ho^T) * relu'(h), with W_ho before its update: dE/dZ_1 for the per-sample loss."),
-    _n("001", "α", "\\eta", "Learning rate 0.2 (FACTS.md)."),
+    _n("001", "α", "\\eta", "Learning rate 0.2."),
     _n("001", "alpha", "\\eta", "The text's name for the learning rate ('usually referred to as alpha')."),
     _n("001", "A", "X_{i1}", "The text's first input value of a sample."),
     _n("001", "B", "X_{i2}", "The text's second input value of a sample."),
@@ -497,7 +497,7 @@ NOTATION: tuple[Notation, ...] = (
        "'Closer look': the same count for synapse_1."),
     # ---- 004: Roelants RBF network
     _n("004", "x", "X",
-       "Inputs, an (N, 1) column (N = 40 per FACTS.md): 20 blue, 10 red left, 10 red right; also A_0."),
+       "Inputs, an (N, 1) column (N = 40): 20 blue, 10 red left, 10 red right; also A_0."),
     _n("004", "t", "T", "Targets: 1 for blue, 0 for red."),
     _n("004", "wh", "W_1", "Hidden weight, a Python float (1x1); starts at 2.3."),
     _n("004", "bo", "b_2", "Output bias, a Python float; starts at 1.4. There is no b_1 and no W_2."),
@@ -511,8 +511,9 @@ NOTATION: tuple[Notation, ...] = (
     _n("004", "grad_output", "N\\,\\delta_2",
        "y - t: per-sample dxi_i/dz_o. For E = mean cross-entropy, delta_2 = (Y - T)/N."),
     _n("004", "grad_hidden", "N\\,\\delta_2",
-       "Parameter of gradient_weight_hidden, which returns x * -2 * zh * h * grad_hidden; per "
-       "FACTS.md (d_wh = lr*x*(-2)*zh*h*grad_output) it receives grad_output, not the hidden delta."),
+       "Parameter of gradient_weight_hidden, which returns x * -2 * zh * h * grad_hidden; the "
+       "program computes d_wh = lr*x*(-2)*zh*h*grad_output, so it receives grad_output, not the "
+       "hidden delta."),
     _n("004", "d_bo", "\\eta N \\delta_2",
        "learning_rate * grad_output, per sample; its mean is eta * dE/db_2."),
     _n("004", "d_wh", "\\eta N (A_0 \\odot \\delta_1)",
@@ -567,7 +568,8 @@ QUIRKS: tuple[Quirk, ...] = (
     # ---- 001
     Quirk("001", "Original is JavaScript",
           "The original program is JavaScript using numjs and the copy contains none of its code; "
-          "every code-level fact (weights, order, epochs) comes from FACTS.md."),
+          "its code-level facts (fixed weights, update order, 60 epochs, alpha 0.2) are stated in "
+          "these conventions, notation and quirks."),
     Quirk("001", "Printed error is not the differentiated loss",
           "The printed 'Error: E' sums (o - t)^2 over the epoch, accumulated before each update, "
           "while delta_o = o - t has no factor 2 and so differentiates the half squared error."),
@@ -575,11 +577,10 @@ QUIRKS: tuple[Quirk, ...] = (
           "Unlike 000, delta_h is computed with W_ho before W_ho -= alpha h^T delta_o; then W_ho is "
           "updated, then W_ih."),
     Quirk("001", "ReLU derivative of h",
-          "FACTS.md applies relu' to h (the activation), the text's reluDeriv tests the "
+          "The program applies relu' to h (the activation), the text's reluDeriv tests the "
           "pre-activation A * w_ih > 0; they agree only if relu'(0) is taken as 0."),
     Quirk("001", "Fixed initial weights, no RNG",
-          "W_ih and W_ho start at the five-decimal values listed in FACTS.md; there is no random "
-          "draw."),
+          "W_ih = [[0.96003, 0.77081, 0.81631], [0.14657, 0.66646, -0.03392]] and W_ho = [[0.70935], [-0.94073], [0.44186]]; there is no random draw."),
     Quirk("001", "Linear output and no biases",
           "o = h W_ho has no output activation, and neither layer has a bias."),
     Quirk("001", "Text derivatives drop constants",
@@ -665,7 +666,7 @@ QUIRKS: tuple[Quirk, ...] = (
     # ---- 004
     Quirk("004", "Code runs 20 iterations, prose says 50",
           "The prose shows 'backpropagation for 50 iterations', while the code runs 20 "
-          "(FACTS.md); the copy does not show the value of nb_of_iterations."),
+          "(nb_of_iterations = 20); the copy does not show that value."),
     Quirk("004", "Mean of differences is not difference of means",
           "The update is wh = float(np.mean(wh - d_wh)) and bo = float(np.mean(bo - d_bo)), "
           "which is not bitwise equal to wh - mean(d_wh)."),
@@ -676,15 +677,16 @@ QUIRKS: tuple[Quirk, ...] = (
           "Unlike 000, 002 and 003, where y is the target, 004's y is the network output."),
     Quirk("004", "grad_hidden receives the output gradient",
           "gradient_weight_hidden returns x * -2 * zh * h * grad_hidden, which already contains "
-          "the RBF derivative; FACTS.md's d_wh = lr*x*(-2)*zh*h*grad_output shows it is fed "
+          "the RBF derivative; the program's d_wh = lr*x*(-2)*zh*h*grad_output shows it is fed "
           "grad_output."),
     Quirk("004", "Data generation missing from the copy",
-          "FACTS.md: np.random.seed(4), then three randn(., 1) * 0.5 + mean draws: 20 blue (mean 0), "
+          "The program calls np.random.seed(4), then three randn(., 1) * 0.5 + mean draws: 20 blue (mean 0), "
           "10 red (mean -2), 10 red (mean +2), stacked in that order; t is 1 for blue."),
     Quirk("004", "Gradient code missing from the copy",
           "The bodies of gradient_bias_out and gradient_hidden and the lines computing "
           "grad_output, d_bo and d_wh in backprop_update were dropped (their comments remain); "
-          "FACTS.md gives the formulas for grad_output, d_bo and d_wh."),
+          "the program computes grad_output = y - t, d_bo = learning_rate * grad_output and "
+          "d_wh = learning_rate * x * -2 * zh * h * grad_output."),
     Quirk("004", "Per-sample terms include the learning rate",
           "d_bo and d_wh are per-sample arrays already multiplied by learning_rate; the mean over "
           "samples is taken only in the update."),

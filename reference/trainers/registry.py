@@ -136,7 +136,7 @@ TRAINERS: tuple[Trainer, ...] = (
     Trainer(
         name="relu-xor",
         seed="001",
-        program="ReLU XOR net (JavaScript original, from FACTS.md)",
+        program="ReLU XOR net (JavaScript original, written in NumPy)",
         network="2-3-1, relu hidden layer, linear output, no biases, fixed initial weights",
         loss="half_sse per sample (delta_o = o - t); prints the epoch's summed (o - t)^2",
         conventions="delta = +dE/dz with -=; relu' of the output h; per-sample updates, alpha 0.2; "

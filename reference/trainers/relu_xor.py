@@ -1,7 +1,7 @@
 """Seed 001: Tom Martin's ReLU XOR net ("Neural Networks from Scratch, Part 2").
 
-The original is JavaScript (numjs); the seed copy has none of its code, so this
-follows FACTS.md: 2-3-1, ReLU hidden layer, linear output, no biases, fixed initial
+The original is JavaScript (numjs); the seed copy has none of its code. The program
+is: 2-3-1, ReLU hidden layer, linear output, no biases, fixed initial
 weights, per-sample updates with alpha = 0.2 for 60 epochs, no random numbers.
 
 For each sample, in order (op for op):

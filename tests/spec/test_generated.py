@@ -31,7 +31,7 @@ ARGUMENTS = {
     "t": np.resize([0.0, 1.0, 0.25], LENGTH),
     "S": np.linspace(-1.0, 1.0, LENGTH),
 }
-FACTS = ("ACTIVATIONS", "SOFTMAX", "LOSSES", "OUTPUT_FOR_LOSS", "KINKS", "SOFTMAX_TARGET_SUM")
+CATALOG_NAMES = ("ACTIVATIONS", "SOFTMAX", "LOSSES", "OUTPUT_FOR_LOSS", "KINKS", "SOFTMAX_TARGET_SUM")
 
 
 @pytest.fixture(scope="module")
@@ -66,8 +66,8 @@ def test_shipped_module_equals_a_derivation_number_for_number(derived):
 
 
 def test_catalog_names_come_from_the_catalog(derived):
-    for fact in FACTS:
-        assert getattr(_generated, fact) == getattr(derived, fact), fact
+    for name in CATALOG_NAMES:
+        assert getattr(_generated, name) == getattr(derived, name), name
     assert numeric.ACTIVATIONS == activations.ELEMENTWISE
     assert numeric.OUTPUTS == activations.NAMES
     assert numeric.LOSSES == losses.NAMES
