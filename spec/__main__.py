@@ -47,9 +47,9 @@ def _source(argv) -> int:
 
 
 def _check(argv) -> int:
-    from deltaspec.spec import check
+    from deltaspec.spec.checking import command
 
-    return check.main(argv)
+    return command.main(argv)
 
 
 COMMANDS = {"render": _render, "check": _check, "source": _source}
@@ -64,7 +64,7 @@ def main(argv=None) -> int:
     if not argv or argv[0] in ("-h", "--help"):
         print("usage: python -m deltaspec.spec [--version] {render,check,source} [options]\n"
               "  render  write docs/SPEC.md from the SymPy derivations\n"
-              "  check   check a hand-derived derivative or delta (python -m deltaspec.spec check --help)\n"
+              "  check   check a hand derivation: a derivative, a delta, a matrix rule\n          (python -m deltaspec.spec check --help; --batch FILE for a problem set)\n"
               "  source  print the generated NumPy source of every numeric function\n"
               "          (--write: derive spec/_generated.py again; --check: exit 1 if it is stale)")
         return 0 if argv else 2

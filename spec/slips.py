@@ -76,7 +76,10 @@ SLIPS: Mapping[str, Slip] = _rows(
       "gradient": "the sign is flipped: it is -dE/d(.), the tutorial convention error = target - output; "
                   "if that is your convention, declare SIGN = -1"},
      {"": "the sign is flipped",
-      "loss": "the sign is flipped (δ = ∂E/∂z: it is (y - t), not (t - y))"},
+      "loss_derivative": "the sign is flipped: the loss grows as y moves away from t, so dE/dy has the sign of "
+                         "y - t (the tutorials' error t - y is -dE/dy)",
+      "delta": "the sign is flipped: δ = ∂E/∂z = dE/dy · g'(z), and dE/dy has the sign of y - t "
+               "(the tutorials' error t - y is -dE/dy)"},
      (-1, 0, 0)),
     ("factor_2",
      {"": "off by a factor 2",
@@ -135,22 +138,54 @@ SLIPS: Mapping[str, Slip] = _rows(
       "network": "g' was evaluated at the layer's output a instead of z"},
      {"": "g' was evaluated at the output y instead of at the input z: use g'(z) = {gprime}",
       "in_y": "g' was evaluated at the output y instead of at the input z: use g'(z) = {gprime}, "
-              "i.e. {in_y} in terms of y"},
+              "i.e. {in_y} in terms of y",
+      "matrix": "g' is taken of the layer's output A instead of its pre-activation Z: write {fixed}"},
      None),
     ("missing_gprime",
      {"": "the g'(z) factor is missing: this is dE/dy, not dE/dz",
       "hidden": "the g'(z) factor is missing: delta_{{l+1}} W^T alone"},
      {"": "this is dE/dy only ({dedy}); δ = dE/dy · g'(z) also needs the activation's derivative "
           "g'(z) = {gprime} (chain rule)",
-      "softmax": "this is dE/dy only ({dedy}); δ = ∂E/∂z needs the softmax Jacobian too"},
+      "softmax": "this is dE/dy only ({dedy}); δ = ∂E/∂z needs the softmax Jacobian too",
+      "matrix": "the factor g'(Z) is missing (chain rule through the activation): write {fixed}"},
      None),
     ("no_hidden_gprime", "the hidden deltas lack the g'(z) factor", None, None),
     ("softmax_diagonal", None,
      "this keeps only the diagonal y(1 - y) of the softmax Jacobian; softmax couples the outputs: "
      "δ_i = y_i (G_i - Σ_k y_k G_k), G = dE/dy",
      None),
-    ("heaviside_half", None, "SymPy's Heaviside(0) is 1/2: write Heaviside(x, {value}) for the value {value} at 0",
+    ("kink_value", None, "at the kink your step function has the wrong value: the convention is the left "
+                         "branch's derivative; write Heaviside(u, {value}) for the value {value} at u = 0",
      None),
+    # ---- generic slips in a hand derivation, named by editing the student's own formula
+    ("sign_inside", None, "the sign of {part} is flipped (negate that part and it is right)", None),
+    ("forgotten_square", None, "a square is forgotten: with ({part})**2 in its place it is right", None),
+    ("wrong_constant", None,
+     {"": "the constant {wrote} should be {right}",
+      "added": "it is off by the added constant {offset}"}, None),
+    ("missing_factor", None, "a factor is missing: times {factor} it is right (a chain-rule factor dropped?)",
+     None),
+    ("extra_factor", None,
+     {"": "there is an extra factor {factor}: divided by it, it is right",
+      "gprime": "there is an extra factor {factor}, which is g'; it is already inside the answer (for bce with "
+                "a sigmoid output, σ' = y(1 - y) cancels the denominator of dE/dy, leaving (y - t)/N)"}, None),
+    ("function_not_derivative", None, "this is the activation {name} itself, not its derivative", None),
+    ("other_derivative", None, "this is the derivative of {other}, not of {name}", None),
+    ("delta_not_dedy", None, "this is the output delta δ = dE/dz for a {name} output (dE/dy · {name}'(z)); "
+                             "dE/dy alone is asked for: {dedy}", None),
+    # ---- matrix rules, typed in numpy notation
+    ("transpose", None, "{what}: {detail}", None),
+    ("operand_order", None, "the operands of {product} are the wrong way round: write {fixed}", None),
+    ("elementwise_for_matmul", None, "{product} is an elementwise product (*, ⊙) where the matrix product @ "
+                                     "belongs: write {fixed}", None),
+    ("matmul_for_elementwise", None, "{product} is a matrix product (@) where the elementwise product (*, ⊙) "
+                                     "belongs: write {fixed}", None),
+    ("wrong_layer_gprime", None, "g' is taken of {wrote}, another layer's pre-activation: this layer's is {right}",
+     None),
+    ("wrong_layer_activation", None, "{wrote} is used where {right} belongs ({why})", None),
+    ("sum_axis", None, "the sum runs over the wrong axis: {wrote} sums over {over}; sum over the samples, {fixed}",
+     None),
+    ("not_summed", None, "it is not summed over the samples: {fixed}", None),
     # ---- the functions themselves
     ("leaky_slope", "the negative slope is {slope}: the spec's leaky_relu is {spec} z for z <= 0 "
                     "(slope {spec}, derivative {spec} there)", None, None),

@@ -6,8 +6,10 @@ import math
 import pytest
 import sympy as sp
 
-from deltaspec.spec import check
-from deltaspec.spec.check import CheckError, check_delta, check_derivative, check_loss_derivative, main
+from deltaspec.spec.checking import notation as check
+from deltaspec.spec.checking.command import main
+from deltaspec.spec.checking.errors import CheckError
+from deltaspec.spec.checking.scalar import check_delta, check_derivative, check_loss_derivative
 
 # ------------------------------------------------------------------ helpers
 
@@ -136,17 +138,18 @@ def test_counterexample_point_is_readable_and_deterministic():
 # ------------------------------------------------------------------ kinks
 
 
-def test_relu_heaviside_is_correct_only_away_from_the_kink():
-    v = check_derivative("relu", "Heaviside(z)")
-    assert not v.correct and v.status == "kink"
+def test_relu_heaviside_half_is_wrong_only_at_the_kink():
+    v = check_derivative("relu", "Heaviside(z, 1/2)")
+    assert not v.correct and v.status == "kink" and v.slip == "kink_value"
     assert v.counterexample == {"point": {"z": 0}, "student": 0.5, "expected": 0}
-    assert "relu'(0) = 0" in v.hint and "Heaviside(x, 0)" in v.hint
+    assert "relu'(0) = 0" in v.hint and "Heaviside(u, 0)" in v.hint
     assert "on each side of the kink" in v.proof and "not at the kink" in v.proof
-    assert v.report().startswith("CORRECT EXCEPT AT THE KINK")
+    assert v.report().startswith("INCORRECT AT THE KINK") and v.exit_status == 1
 
 
-def test_relu_with_spec_convention_is_proved_including_the_kink():
-    v = check_derivative("relu", "Heaviside(z, 0)")
+@pytest.mark.parametrize("derivative", ["Heaviside(z)", "Heaviside(z, 0)", "H(z)"])
+def test_relu_heaviside_follows_the_catalog_convention_and_is_proved(derivative):
+    v = check_derivative("relu", derivative)
     assert v.correct and v.status == "proved" and "at the kink itself" in v.proof
 
 
@@ -156,6 +159,14 @@ def test_leaky_relu_kink_convention():
     assert check_derivative("leaky_relu", "Heaviside(z, 0) + Heaviside(-z, 1)/100").correct
 
 
+@pytest.mark.parametrize("activation, derivative", [
+    ("Max(0, z)", "Heaviside(z)"),  # the left branch's slope at the kink, as relu'(0) = 0
+    ("Max(0.1*z, z)", "Heaviside(z) + 0.1*Heaviside(-z, 1)"),
+])
+def test_custom_kinks_follow_the_catalog_convention(activation, derivative):
+    assert check_derivative(activation, derivative).status == "proved"
+
+
 def test_relu_wrong_away_from_kink_is_plain_incorrect():
     v = check_derivative("relu", "Heaviside(-z)")
     assert v.status == "incorrect" and v.counterexample["point"]["z"] != 0
@@ -163,9 +174,9 @@ def test_relu_wrong_away_from_kink_is_plain_incorrect():
 
 def test_relu_output_form_heaviside_half_is_wrong_for_all_negative_z():
     # a = relu(z) = 0 for every z < 0, where Heaviside(0) = 1/2 is not relu'(z) = 0
-    v = check_derivative("relu", "Heaviside(a)", of="a")
+    v = check_derivative("relu", "Heaviside(a, 1/2)", of="a")
     assert v.status == "incorrect" and v.counterexample["point"]["a"] == 0
-    assert "Heaviside(x, 0)" in v.hint
+    assert "Heaviside(u, 0)" in v.hint
 
 
 def test_custom_kink_found_and_undefined_value_reported():
@@ -175,7 +186,7 @@ def test_custom_kink_found_and_undefined_value_reported():
 
 
 def test_relu_delta_kink():
-    v = check_delta("mse", "relu", "2*(y-t)*Heaviside(z)/(N*K)")
+    v = check_delta("mse", "relu", "2*(y-t)*Heaviside(z, 1)/(N*K)")
     assert v.status == "kink" and v.counterexample["point"]["z"] == 0
     assert check_delta("mse", "relu", "2*(y-t)*Heaviside(z, 0)/(N*K)").status == "proved"
 
@@ -186,15 +197,16 @@ def test_relu_delta_kink():
 def test_numeric_agreement_is_not_called_a_proof():
     # equal to 1 = identity'(z) (sqrt((|z| + 1)^2) = |z| + 1), which SymPy does not see
     v = check_derivative("identity", "sqrt(z**2 + 2*Abs(z) + 1) - Abs(z)")
-    assert v.correct and v.status == "numeric"
-    assert "agrees numerically at 200 points" in v.proof and "could not prove" in v.proof
+    assert not v.correct and v.status == "numeric" and v.exit_status == 3
+    assert v.report().startswith("NOT PROVED")
+    assert "agrees numerically at 240 points" in v.proof and "could not prove" in v.proof
     assert "simplifies" not in v.proof
 
 
 def test_unprovable_but_equal_falls_back_to_numeric(monkeypatch):
     monkeypatch.setattr(check.derive, "prove_equal", lambda *args, **kw: False)
     v = check_derivative("sigmoid", "sigmoid(z)*(1-sigmoid(z))")
-    assert v.correct and v.status == "numeric" and "not a proof" in v.proof
+    assert not v.correct and v.status == "numeric" and "not a proof" in v.proof
 
 
 # ------------------------------------------------------------------ output deltas
@@ -258,7 +270,7 @@ def test_missing_gprime_and_factor():
 
 def test_delta_sign():
     v = check_delta("mse", "sigmoid", "2*(t - y)*y*(1 - y)/(N*K)")
-    assert "sign is flipped" in v.hint and "(y - t)" in v.hint
+    assert "sign is flipped" in v.hint and "y - t" in v.hint and v.slip == "sign"
 
 
 def test_delta_factor_two():
@@ -332,17 +344,17 @@ def test_parse_has_no_builtins():
 BAD = [
     # expression does not parse
     ["--activation", "sigmoid", "--derivative", "z*(1-"],
-    ["--activation", "sigmoid", "--derivative", "2z"],
-    ["--activation", "sigmoid", "--derivative", "z^2"],
+    ["--activation", "sigmoid", "--derivative", "2 z z("],
+    ["--activation", "sigmoid", "--derivative", "z ! 2"],
     ["--activation", "sigmoid", "--derivative", ""],
     ["--activation", "sigmoid", "--derivative", "1/0"],
     ["--activation", "sigmoid", "--derivative", "log(0)"],
-    ["--activation", "sigmoid", "--derivative", "z(1-z)"],
+    ["--activation", "sigmoid", "--derivative", "sigmoid'z"],
     ["--activation", "sigmoid", "--derivative", "sigmoid"],
     ["--activation", "sigmoid", "--derivative", "sigmoid(z, 1)"],
     ["--activation", "sigmoid", "--derivative", "z" * 501],
     # unknown name / symbols outside the mode
-    ["--activation", "sigmoid", "--derivative", "cosh(z)"],
+    ["--activation", "sigmoid", "--derivative", "cot(z)"],
     ["--activation", "sigmoid", "--derivative", "y*(1-y)"],
     ["--activation", "sigmoid", "--of", "a", "--derivative", "z"],
     ["--activation", "exp(-y**2)", "--derivative", "z"],
@@ -386,9 +398,9 @@ def test_rbf_output_form_explains_why(capfd):
 
 
 def test_unknown_name_lists_allowed(capfd):
-    main(["--activation", "sigmoid", "--derivative", "cosh(z)"])
+    main(["--activation", "sigmoid", "--derivative", "cot(z)"])
     err = capfd.readouterr().err
-    assert "'cosh'" in err and "sigmoid" in err and "Heaviside" in err
+    assert "'cot'" in err and "sigmoid" in err and "Heaviside" in err and "cosh" in err
 
 
 def test_cli_exit_codes_and_report(capfd):
@@ -397,7 +409,9 @@ def test_cli_exit_codes_and_report(capfd):
     assert main(["--activation", "sigmoid", "--derivative", "z*(1-z)"]) == 1
     out = capfd.readouterr().out
     assert out.startswith("INCORRECT") and "counterexample: at z = " in out and "hint:" in out
-    assert main(["--activation", "relu", "--derivative", "Heaviside(z)"]) == 1
+    assert main(["--activation", "relu", "--derivative", "Heaviside(z, 1)"]) == 1
+    assert main(["--activation", "identity", "--derivative", "sqrt(z**2 + 2*Abs(z) + 1) - Abs(z)"]) == 3
+    assert capfd.readouterr().out.count("NOT PROVED") == 1
 
 
 def test_cli_value_starting_with_minus(capfd):

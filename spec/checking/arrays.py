@@ -1,0 +1,224 @@
+"""Numpy-style matrix formulas, read safely and evaluated on two kinds of matrices.
+
+A student types a matrix rule the way a notebook does: ``(delta @ W.T) * sigmoid_prime(Z)``,
+``np.dot(A_prev.T, delta)``, ``delta.sum(axis=0, keepdims=True)``, ``W.T @ delta ⊙ g'(Z)``.
+The text is normalized like a scalar formula (``⊙``, ``δ``, ``ᵀ``, ``g'(Z)``), parsed
+by Python's ``ast`` and *interpreted* here, node by node, never eval'd. What may appear:
+
+* names of the rule's matrices and N (the number of samples; ``m`` is an alias);
+* ``+ - * / ** @``, unary minus, numbers, ``X.T``, comparisons ``Z > 0`` (1 where true);
+* functions, bare or with a ``np.``/``numpy.`` prefix: g, g_prime, every catalog
+  activation and its ``_prime``, exp, log, tanh, sqrt, abs, maximum, where, sum, mean,
+  dot, matmul, multiply, transpose, ones_like; methods ``.sum .mean .dot .transpose``
+  with ``axis=`` and ``keepdims=``.
+
+The same tree is evaluated on float64 matrices (random instances) and on object matrices
+of SymPy symbols (the proof), through a :class:`Backend`.
+"""
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass
+from typing import Callable
+
+import numpy as np
+import sympy as sp
+
+from deltaspec.spec.checking import notation
+from deltaspec.spec.checking.errors import CheckError
+
+_METHODS = {"sum", "mean", "dot", "transpose"}
+_REDUCTIONS = {"sum", "mean"}
+_MODULES = {"np", "numpy"}
+
+
+class ShapeError(Exception):
+    """Two operands whose shapes do not fit; the message names both shapes."""
+
+
+@dataclass(frozen=True)
+class Backend:
+    """How numbers and elementwise functions are made: floats or SymPy expressions."""
+
+    number: Callable
+    elementwise: Callable  # (name, array) -> array, for g, g_prime, exp, ...
+    step: Callable  # (array, strict) -> 1 where > 0 (>= 0 unless strict), else 0
+
+
+def parse(text, what: str, names, renames: dict) -> ast.Expression:
+    """The checked AST of one matrix formula, or a one-line CheckError."""
+    text = notation.normalize_matrix(text, what, renames)
+    try:
+        tree = ast.parse(text, mode="eval")
+    except (SyntaxError, ValueError, RecursionError, MemoryError) as exc:
+        raise CheckError(f"{what}: cannot parse {text!r} ({notation.first_line(exc)}); "
+                         "between matrices write * (elementwise) or @ (matrix product)") from None
+    _check(tree.body, what, set(names))
+    return tree
+
+
+def _check(node, what: str, names: set) -> None:
+    """Only the node types the interpreter knows, with names it knows."""
+    if isinstance(node, ast.Name):
+        if node.id not in names:
+            raise CheckError(f"{what}: unknown name {node.id!r}; this rule's names: {', '.join(sorted(names))}")
+    elif isinstance(node, ast.Constant):
+        if type(node.value) not in (int, float):
+            raise CheckError(f"{what}: constant {node.value!r} is not allowed")
+    elif isinstance(node, ast.BinOp):
+        if not isinstance(node.op, (ast.Add, ast.Sub, ast.Mult, ast.Div, ast.Pow, ast.MatMult)):
+            raise CheckError(f"{what}: operator {type(node.op).__name__} is not allowed")
+        if isinstance(node.op, ast.Pow):
+            notation.check_power(node, what)
+        _check(node.left, what, names)
+        _check(node.right, what, names)
+    elif isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
+        _check(node.operand, what, names)
+    elif isinstance(node, ast.Attribute) and node.attr == "T":
+        _check(node.value, what, names)
+    elif isinstance(node, ast.Compare) and len(node.ops) == 1 and \
+            isinstance(node.ops[0], (ast.Gt, ast.GtE, ast.Lt, ast.LtE)):
+        _check(node.left, what, names)
+        _check(node.comparators[0], what, names)
+    elif isinstance(node, ast.Call):
+        _check_call(node, what, names)
+    else:
+        raise CheckError(f"{what}: {ast.unparse(node)!r} is not allowed; use names, numbers, + - * / ** @, "
+                         ".T, and functions such as g'(Z) or np.sum(X, axis=0)")
+
+
+def _check_call(node: ast.Call, what: str, names: set) -> None:
+    func = node.func
+    if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and func.value.id in _MODULES:
+        name = func.attr
+    elif isinstance(func, ast.Attribute) and func.attr in _METHODS:
+        name = func.attr
+        _check(func.value, what, names)
+    elif isinstance(func, ast.Name):
+        name = func.id
+    else:
+        raise CheckError(f"{what}: {ast.unparse(func)!r} cannot be called")
+    if name not in FUNCTIONS and name not in _elementwise_names():
+        raise CheckError(f"{what}: unknown function {name!r}")
+    for kw in node.keywords:
+        if kw.arg not in ("axis", "keepdims") or not isinstance(kw.value, (ast.Constant, ast.UnaryOp)):
+            raise CheckError(f"{what}: {name}() takes only axis= and keepdims= with a constant")
+    for arg in node.args:
+        _check(arg, what, names)
+
+
+def _elementwise_names() -> set:
+    return {*notation.functions(), "g", "g_prime", "exp", "log", "tanh", "sqrt", "abs"}
+
+
+# ---------------------------------------------------------------- evaluation
+
+
+def evaluate(tree: ast.Expression, env: dict, backend: Backend):
+    """The value of the formula with the names bound in ``env``."""
+    return _Interpreter(env, backend).visit(tree.body)
+
+
+def _shape(x) -> tuple:
+    return tuple(np.shape(x))
+
+
+def _axis_sum(x, axis=None, keepdims=False):
+    return np.sum(x, axis=axis, keepdims=keepdims)
+
+
+def _axis_mean(x, axis=None, keepdims=False):
+    count = np.size(x) if axis is None else np.shape(x)[axis]
+    return np.sum(x, axis=axis, keepdims=keepdims) / count
+
+
+def _matmul(u, v, text=""):
+    if np.ndim(u) == 0 or np.ndim(v) == 0:
+        raise ShapeError(f"{text}: @ needs two matrices, not a number")
+    su, sv = _shape(u), _shape(v)
+    if su[-1] != sv[0]:
+        raise ShapeError(f"{text}: shapes {su} @ {sv} do not align ({su[-1]} columns against {sv[0]} rows)")
+    return np.matmul(u, v)
+
+
+def _broadcast(op, u, v, text=""):
+    try:
+        np.broadcast_shapes(_shape(u), _shape(v))
+    except ValueError:
+        raise ShapeError(f"{text}: shapes {_shape(u)} and {_shape(v)} do not match elementwise") from None
+    return op(u, v)
+
+
+FUNCTIONS = {
+    "sum": _axis_sum, "mean": _axis_mean, "dot": _matmul, "matmul": _matmul,
+    "multiply": lambda u, v: _broadcast(np.multiply, u, v, "multiply"),
+    "transpose": lambda u: np.transpose(u), "ones_like": lambda u: np.ones_like(u),
+    "maximum": lambda u, v: _maximum(u, v), "where": lambda c, u, v: c * u + (1 - c) * v,
+}
+
+
+def _maximum(u, v):
+    if np.asarray(u).dtype == object or np.asarray(v).dtype == object:
+        f = np.vectorize(lambda p, q: sp.Max(p, q), otypes=[object])
+        return f(u, v)
+    return np.maximum(u, v)
+
+
+class _Interpreter:
+    """Walks the checked tree; every shape error becomes a ShapeError naming the shapes."""
+
+    def __init__(self, env: dict, backend: Backend):
+        self.env, self.backend = env, backend
+
+    def visit(self, node):
+        return getattr(self, f"visit_{type(node).__name__}")(node)
+
+    def visit_Name(self, node):
+        return self.env[node.id]
+
+    def visit_Constant(self, node):
+        return self.backend.number(node.value)
+
+    def visit_UnaryOp(self, node):
+        value = self.visit(node.operand)
+        return -value if isinstance(node.op, ast.USub) else value
+
+    def visit_Attribute(self, node):  # only .T gets past the check
+        return np.transpose(self.visit(node.value))
+
+    def visit_Compare(self, node):
+        left, right = self.visit(node.left), self.visit(node.comparators[0])
+        op = node.ops[0]
+        diff = left - right if isinstance(op, (ast.Gt, ast.GtE)) else right - left
+        return self.backend.step(diff, isinstance(op, (ast.Gt, ast.Lt)))
+
+    def visit_BinOp(self, node):
+        u, v = self.visit(node.left), self.visit(node.right)
+        text = ast.unparse(node)
+        if isinstance(node.op, ast.MatMult):
+            return _matmul(u, v, text)
+        ops = {ast.Add: np.add, ast.Sub: np.subtract, ast.Mult: np.multiply, ast.Div: np.divide,
+               ast.Pow: np.power}
+        return _broadcast(ops[type(node.op)], u, v, text)
+
+    def visit_Call(self, node):
+        func = node.func
+        args = [self.visit(arg) for arg in node.args]
+        kwargs = {kw.arg: ast.literal_eval(kw.value) for kw in node.keywords}
+        if isinstance(func, ast.Attribute) and not (isinstance(func.value, ast.Name) and func.value.id in _MODULES):
+            args = [self.visit(func.value), *args]  # a method: the object is the first argument
+            name = func.attr
+        else:
+            name = func.attr if isinstance(func, ast.Attribute) else func.id
+        if name in ("dot", "matmul"):
+            if len(args) != 2:
+                raise ShapeError(f"{ast.unparse(node)}: {name} takes two matrices")
+            return _matmul(*args, ast.unparse(node))
+        if name in FUNCTIONS:
+            try:
+                return FUNCTIONS[name](*args, **kwargs)
+            except (ValueError, TypeError, IndexError, np.exceptions.AxisError) as exc:
+                raise ShapeError(f"{ast.unparse(node)}: {notation.first_line(exc)}") from None
+        if len(args) != 1 or kwargs:
+            raise ShapeError(f"{ast.unparse(node)}: {name}() is elementwise and takes one matrix")
+        return self.backend.elementwise(name, args[0])
