@@ -110,21 +110,30 @@ def _check_outputs(parser, args) -> None:
                 parser.exit(2, f"{parser.prog}: error: --{option}: {exc}\n")
 
 
+def _misconfigured(parser, targets: dict[str, str], weights: dict[str, float], reason: str) -> None:
+    """Exit 2 with one line; the results files, if any were asked for, score 0 with the
+    reason (they exist in every case)."""
+    if targets:
+        grading.write_results(targets, grading.zero_grade(weights, "misconfigured",
+                                                          f"the grader is misconfigured: {reason}"))
+    parser.exit(2, f"{parser.prog}: error: {reason}\n")
+
+
 def _command(parser, args) -> int:
     _check_outputs(parser, args)
     json_dir = getattr(args, "json_dir", None)
+    if json_dir == "":
+        parser.exit(2, f"{parser.prog}: error: --json-dir is empty; name a folder\n")
     if json_dir is not None and os.path.exists(json_dir) and not os.path.isdir(json_dir):
         parser.exit(2, f"{parser.prog}: error: --json-dir {json_dir!r} is not a directory\n")
-    if getattr(args, "submission", None) == "":
-        parser.exit(2, f"{parser.prog}: error: the submission path is empty\n")
     targets = {fmt: path for fmt in ("gradescope", "prairielearn") if (path := getattr(args, fmt, None))}
     try:
         weights = assignment.load_weights(args.weights)
     except assignment.WeightsError as exc:
-        if targets:  # the results file exists in every case: here a 0 naming the misconfiguration
-            grading.write_results(targets, grading.zero_grade({}, "misconfigured",
-                                                              f"the grader is misconfigured: {exc}"))
-        parser.exit(2, f"{parser.prog}: error: {exc}\n")
+        _misconfigured(parser, targets, {}, str(exc))
+    if getattr(args, "submission", None) == "":
+        _misconfigured(parser, targets, weights, "the submission path is empty (the bundled reference is never "
+                                                 "graded)")
 
     if args.command == "capabilities":
         for cap, weight in weights.items():
@@ -142,7 +151,7 @@ def _command(parser, args) -> int:
         return 0
 
     root = Path(args.submissions)
-    if not root.is_dir():
+    if not args.submissions or not root.is_dir():   # Path("") would be the working folder
         parser.exit(2, f"{parser.prog}: error: {args.submissions!r} is not a directory\n")
     out = Path(args.out)
     if out.exists() and out.is_dir():

@@ -3,7 +3,11 @@ and ``python -m deltaspec.conformance grade`` (a directory of them, in parallel,
 
 A submission is a ``.py`` file or a folder. In a folder the implementation is its only
 top-level ``.py`` file, or ``submission.py``, or ``main.py``; anything else scores 0 with
-the reason. Each submission is graded by its own process,
+the reason. The implementation file is read as an unprivileged reader and never through a
+link that leads out of the submissions folder (out of its own folder, for a folder):
+:mod:`~deltaspec.conformance.isolation.reader`; what it refuses scores 0 with status
+``refused`` and the reason, as does a file of deltaspec's own (the bundled reference).
+Each submission is graded by its own process,
 
     python -m pytest --pyargs deltaspec.conformance --impl FILE --deltaspec-gradescope JSON -q -p no:cacheprovider
 
@@ -11,7 +15,7 @@ started in a fresh temporary directory (with an empty ``pytest.ini``, so no proj
 ``addopts`` or ``conftest.py`` take part) on a copy of the implementation file. That
 pytest process writes the results file (``conformance.grading``); this module only
 writes a zero with the reason where no pytest process could do it: no implementation
-file, or a run killed at the wall-clock timeout. A bad submission never stops the batch.
+file, a refused one, or a run killed at the wall-clock timeout. A bad submission never stops the batch.
 
 Each job's folder is its own (mode 0700, the suite's user): the copy (0600) and the
 results are written there, and only published to the results paths (mode 0600) once
@@ -24,6 +28,7 @@ one submission at a time and says why.
 from __future__ import annotations
 
 import csv
+import functools
 import os
 import shutil
 import signal
@@ -37,8 +42,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from deltaspec.conformance.grading import scoring as grading
-from deltaspec.conformance.isolation import separation
+from deltaspec.conformance.isolation import paths, reader, separation
 from deltaspec.conformance.isolation.paths import reachable_by_others
+from deltaspec.conformance.isolation.reader import printable
 
 PROFILES = ("quick", "thorough")
 DEFAULT_TIMEOUT = 300.0
@@ -73,15 +79,6 @@ class Row:
                 "reason": csv_cell(self.reason)}
 
 
-def printable(name: str) -> str:
-    """A file name as text that is safe to print and to store: bytes that are not UTF-8
-    backslash-escaped (``\\xff``), control characters (a newline that would forge a
-    progress line) escaped the same way."""
-    text = name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
-    return "".join(c if c.isprintable() else f"\\x{ord(c):02x}" if ord(c) < 256 else f"\\u{ord(c):04x}"
-                   for c in text)
-
-
 def csv_cell(text: str) -> str:
     """A cell a spreadsheet shows as text: a leading =, +, - or @ (a formula) is quoted with '."""
     return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
@@ -97,28 +94,26 @@ def _inside(path: Path, root: Path) -> bool:
 
 
 def discover(root: Path) -> tuple[list[Submission], list[str]]:
-    """The submissions in ``root`` (its .py files and folders, by name), and the entries
-    ignored with the reason (other files; links that lead out of ``root``). Hidden entries
-    and __pycache__ are ignored silently; names are made printable."""
+    """The submissions in ``root`` (its .py entries and folders, by name), and the other
+    entries, ignored with the reason. Hidden entries and __pycache__ are ignored silently;
+    names are made printable. A link out of ``root`` is a submission too: its row says
+    it is refused (:func:`grade_one` never follows it)."""
     entries = sorted(p for p in root.iterdir() if not p.name.startswith(".") and p.name != "__pycache__")
-    outside = [p for p in entries if not _inside(p, root)]
-    entries = [p for p in entries if p not in outside]
     chosen = [p for p in entries if p.is_dir() or p.suffix == ".py"]
-    ignored = ([f"{printable(p.name)}: not a .py file or a folder" for p in entries if p not in chosen]
-               + [f"{printable(p.name)}: a link that leads out of the submissions folder" for p in outside])
-    stems = [printable(p.stem if p.is_file() else p.name) for p in chosen]
+    ignored = [f"{printable(p.name)}: not a .py file or a folder" for p in entries if p not in chosen]
+    stems = [printable(p.name if p.is_dir() else p.stem) for p in chosen]
     names = [stem if stems.count(stem) == 1 else printable(p.name) for stem, p in zip(stems, chosen)]
     return [Submission(n, p) for n, p in zip(names, chosen)], ignored
 
 
 def resolve(path: Path) -> tuple[Path | None, str]:
     """(the implementation file, "") or (None, the reason there is none)."""
-    if path.is_file():
-        if path.suffix != ".py":
-            return None, f"missing file: {path.name} is not a .py file"
-        return path, ""
     if not path.is_dir():
-        return None, f"missing file: {path} does not exist"
+        if not os.path.lexists(path):
+            return None, f"missing file: {path} does not exist"
+        if path.suffix != ".py":
+            return None, f"missing file: {printable(path.name)} is not a .py file"
+        return path, ""   # a file, or something else reader.read refuses with the reason
     files = sorted(p for p in path.glob("*.py") if p.is_file() and not p.name.startswith(".") and _inside(p, path))
     if len(files) == 1:
         return files[0], ""
@@ -197,16 +192,19 @@ def _last_line(log: Path) -> str:
 
 
 def grade_one(path: Path, targets: dict[str, str], *, weights: dict[str, float], weights_path: str | None = None,
-              profile: str = "quick", timeout: float = DEFAULT_TIMEOUT, name: str | None = None) -> Row:
-    """Grade one submission (file or folder) into ``targets`` (format -> results path);
+              profile: str = "quick", timeout: float = DEFAULT_TIMEOUT, name: str | None = None,
+              root: Path | None = None) -> Row:
+    """Grade one submission (file or folder) of the submissions folder ``root`` (default:
+    the folder itself, or the file's folder) into ``targets`` (format -> results path);
     a results file is there afterwards in every case. The job works in a folder of its
     own and publishes its results when its run is over."""
-    name = name or (path.stem if path.is_file() else path.name)
+    name = name or printable(path.name if path.is_dir() else path.stem)
+    root = root if root is not None else (path if path.is_dir() else path.parent)
     targets = {fmt: os.path.abspath(p) for fmt, p in targets.items()}
     work = Path(tempfile.mkdtemp(prefix="deltaspec-grade-"))  # mode 0700: this job's own
     private = {fmt: str(work / f"results-{fmt}.json") for fmt in targets}
     try:
-        row = _grade_in(work, path, private, name=name, weights=weights, weights_path=weights_path,
+        row = _grade_in(work, path, root, private, name=name, weights=weights, weights_path=weights_path,
                         profile=profile, timeout=timeout)
         _publish(private, targets)
         return row
@@ -226,8 +224,8 @@ def _publish(private: dict[str, str], targets: dict[str, str]) -> None:
         write_text_atomic(targets[fmt], text, mode=PRIVATE, parents=True)
 
 
-def _grade_in(work: Path, path: Path, targets: dict[str, str], *, name: str, weights: dict[str, float],
-              weights_path: str | None, profile: str, timeout: float) -> Row:
+def _grade_in(work: Path, path: Path, root: Path, targets: dict[str, str], *, name: str,
+              weights: dict[str, float], weights_path: str | None, profile: str, timeout: float) -> Row:
     """Grade one submission in the job's folder ``work``, its results into ``targets``."""
     start = time.monotonic()
 
@@ -236,16 +234,12 @@ def _grade_in(work: Path, path: Path, targets: dict[str, str], *, name: str, wei
         grading.write_results(targets, grade)
         return Row(name, 0.0, grade.max_score, status, grade.reason, time.monotonic() - start)
 
-    impl, reason = resolve(path)
-    if impl is None:
-        return zero("missing", reason)
-    copy = work / "submission" / impl.name
-    copy.parent.mkdir(mode=0o700)
     try:
-        shutil.copyfile(impl, copy)
-    except OSError as exc:
-        return zero("missing", f"missing file: cannot read {impl.name} ({exc.strerror or exc})")
-    os.chmod(copy, PRIVATE)   # the worker reads it before it drops its privileges
+        copy = _copy_in(work, path, root)
+    except reader.Refused as exc:
+        return zero("refused", f"refused: {exc}")
+    except Missing as exc:
+        return zero("missing", str(exc))
     (work / "pytest.ini").write_text("[pytest]\n")
     cmd = [sys.executable, "-m", "pytest", "--pyargs", "deltaspec.conformance", "--impl", str(copy),
            "-q", "-p", "no:cacheprovider", "-c", str(work / "pytest.ini"), "--rootdir", str(work),
@@ -273,6 +267,38 @@ def _grade_in(work: Path, path: Path, targets: dict[str, str], *, name: str, wei
     if grade.status == "incomplete":
         reason = f"{reason} (pytest exit status {code}: {_last_line(log) or 'no output'})"
     return Row(name, grade.score, grade.max_score, grade.status, reason, time.monotonic() - start)
+
+
+class Missing(Exception):
+    """The submission holds no implementation file (the message is the reason)."""
+
+
+def _copy_in(work: Path, path: Path, root: Path) -> Path:
+    """The job's private copy of the submission's implementation file (0600, in a folder
+    of mode 0700: the worker reads it before it drops its privileges). The file is read
+    as an unprivileged reader, from within the submission: Refused or Missing otherwise."""
+    if path != root:
+        reader.beneath(path, root)   # a link out: refused before anything behind it is listed
+    impl, reason = resolve(path)
+    if impl is None:
+        raise Missing(reason)
+    if paths.install_is_implementation(str(impl), _install_dirs()):
+        raise reader.Refused(f"{printable(impl.name)} is part of deltaspec: the bundled reference is never graded")
+    if path.is_dir():   # a folder's file may not lead out of that folder (into a classmate's, say)
+        source = reader.read(impl, path, where=f"its folder {printable(path.name)}")
+    else:
+        source = reader.read(impl, root)
+    copy = work / "submission" / impl.name
+    copy.parent.mkdir(mode=0o700)
+    with os.fdopen(os.open(copy, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, PRIVATE), "wb") as fh:
+        fh.write(source)
+    return copy
+
+
+@functools.lru_cache(maxsize=1)
+def _install_dirs() -> tuple[str, ...]:
+    """deltaspec's own folders (a file inside them is the bundled reference, never graded)."""
+    return tuple(paths.install_dirs())
 
 
 class Progress:

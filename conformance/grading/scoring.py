@@ -284,6 +284,21 @@ def _misconfigured(targets: dict[str, str], weights: dict[str, float], reason: s
     return pytest.UsageError(f"deltaspec: {reason}")
 
 
+def part_of_deltaspec(requested: str) -> bool:
+    """Whether ``--impl`` names deltaspec's own code: one of its modules, a file inside
+    its installation (links followed), or an entry point that leads to either. Graded,
+    it would see the suite (the install is what such a run judges) and earn full marks."""
+    from importlib.metadata import entry_points
+
+    from deltaspec.conformance.isolation import paths
+
+    try:
+        routes = {ep.name: ep.value for ep in entry_points(group="deltaspec.impl")}
+    except Exception:  # noqa: BLE001 - a broken distribution: the name is then taken as given
+        routes = {}
+    return paths.install_is_implementation(routes.get(requested, requested), paths.install_dirs())
+
+
 def configure(pytest_config, state) -> None:
     """Before the implementation is loaded: read the assignment and write the zero
     placeholder. A graded run always has an assignment (the default weights and the whole
@@ -306,6 +321,9 @@ def configure(pytest_config, state) -> None:
     if targets and cfg.route.startswith("default"):
         raise _misconfigured(targets, weights, "no submission named: --impl is missing or empty, and the bundled "
                                                "reference is never graded")
+    if targets and part_of_deltaspec(cfg.impl):
+        raise _misconfigured(targets, weights, f"--impl {cfg.impl!r} is part of deltaspec: the bundled reference "
+                                               "is never graded")
     try:
         if targets:
             write_results(targets, zero_grade(weights, "incomplete", INCOMPLETE))

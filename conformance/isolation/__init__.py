@@ -130,6 +130,7 @@ The modules, each saying what it defends against:
 ``privileges``  no_new_privs, capabilities, a user of its own, a non-dumpable parent
 ``uids``        the pool of user ids, one per running worker
 ``separation``  whether runs graded side by side are kept apart (asked by a batch)
+``reader``      a batch's submission read as the user nobody, never through a link out
 ``limits``      rlimits and cgroups
 ``strays``      the worker's own processes, and killing those it left behind
 ``syscalls``    mount, umount2, pivot_root, prctl, unshare and capset through ctypes

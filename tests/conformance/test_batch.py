@@ -211,7 +211,7 @@ def test_grade_one_when_the_grader_cannot_run_writes_zero(tmp_path, monkeypatch)
 
 def test_hostile_file_names_are_escaped_and_links_out_are_not_followed(tmp_path):
     """A formula, a newline, bytes that are not UTF-8, and a link out of the folder: each
-    row is escaped or refused, and the gradebook is written whole."""
+    row is escaped or refused (the link's row says so), and the gradebook is written whole."""
     subs = tmp_path / "subs"
     subs.mkdir()
     broken = "def sigmoid(z:\n"
@@ -226,10 +226,12 @@ def test_hostile_file_names_are_escaped_and_links_out_are_not_followed(tmp_path)
     stream = io.StringIO()
     rows = batch.run_batch(subs, out, jobs=2, weights=assignment.load_weights(WEIGHTS), stream=stream, timeout=60)
     names = sorted(r.submission for r in rows)
-    assert names == sorted(["=HYPERLINK(1)", "new\\x0aline", "caf\\xff"]), names
+    assert names == sorted(["=HYPERLINK(1)", "new\\x0aline", "caf\\xff", "leak"]), names
     log = stream.getvalue()
-    assert "leak.py: a link that leads out of the submissions folder" in log
-    assert all(line.startswith(("[", "ignored ", "=HYPERLINK", "new\\x0aline", "caf\\xff")) for line in log.splitlines())
+    assert all(line.startswith("[") for line in log.splitlines()), log
     table = list(csv.DictReader(io.StringIO(out.read_text())))
-    assert sorted(r["submission"] for r in table) == sorted(["'=HYPERLINK(1)", "new\\x0aline", "caf\\xff"])
+    assert sorted(r["submission"] for r in table) == sorted(["'=HYPERLINK(1)", "new\\x0aline", "caf\\xff", "leak"])
     assert all(r["score"] == "0" for r in table)
+    leak = next(r for r in table if r["submission"] == "leak")
+    assert (leak["status"], leak["reason"]) == ("refused", "refused: leak.py is a link that leads out of the "
+                                                           "submissions folder")
