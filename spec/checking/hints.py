@@ -5,12 +5,13 @@ Tried in order, the first that reproduces the student's values names the slip:
 1. the problem's *known wrong forms* (a missing g', g' at the output, ...), each alone or
    rescaled by the rescalings of ``spec.slips`` (a sign, 2 or 1/2, a reduction constant);
 2. a constant ratio (another constant factor);
-3. *one edit* of the student's own expression that makes it right: a sign inside
-   (negate one part), a forgotten square (square one part), a wrong constant (one number
-   replaced by a number of the spec's answer, or by ten times or a tenth of itself);
-4. the *ratio* spec / yours or yours / spec when it is a short expression: a missing
-   factor (a chain-rule factor dropped) or an extra one (an extra g');
-5. a constant difference;
+3. *one edit* of the student's own expression, at one place, that makes it right: a sign
+   inside (negate one compound part), a forgotten square (square one part), a wrong
+   constant (one number replaced by a number of the spec's answer, or by ten times or a
+   tenth of itself);
+4. the *ratio* spec / yours or yours / spec when it is a short factor the formula shows:
+   a missing factor (a chain-rule factor dropped) or an extra one (an extra g');
+5. the sign of a single symbol (exp(z) for exp(-z)), then a constant difference;
 6. a step function with the wrong value at the kink.
 
 These work for custom activations too: none of 2-5 needs to know the function.
@@ -31,7 +32,8 @@ SHORT = 8  # operations in a factor short enough to name
 
 def diagnose(p, at: dict, s, e) -> tuple[str | None, tuple[str, ...]]:
     """(hint, slip codes) for a wrong formula, or (None, ()) when no slip is recognised."""
-    for attempt in (_known_forms, _constant_ratio, _one_edit, _ratio, _constant_difference):
+    for attempt in (_known_forms, _constant_ratio, _sign_compound, _square, _wrong_constant, _ratio,
+                    _sign_symbol, _constant_difference):
         found = attempt(p, at, s, e)
         if found:
             return found
@@ -111,25 +113,57 @@ def _fixes(p, at, e, variant) -> bool:
         return False
 
 
-def _parts(expr) -> list:
-    """The distinct proper subexpressions worth editing, largest first."""
-    seen, out = set(), []
-    for sub in sp.preorder_traversal(expr):
-        if sub is expr or sub in seen or sub.is_Number:
-            continue
-        seen.add(sub)
-        out.append(sub)
-    return out[:MAX_EDITS]
+def _positions(expr, path=()):
+    """(path, subexpression) for every proper subexpression that is a plain Expr, each
+    occurrence on its own (a sign slip sits at one place, not at every copy)."""
+    for i, arg in enumerate(expr.args):
+        if isinstance(arg, sp.Expr) and not isinstance(arg, sp.Piecewise):
+            yield path + (i,), arg
+        if isinstance(arg, sp.Basic):
+            yield from _positions(arg, path + (i,))
 
 
-def _one_edit(p, at, s, e):
+def _replace_at(expr, path, new):
+    if not path:
+        return new
+    args = list(expr.args)
+    args[path[0]] = _replace_at(args[path[0]], path[1:], new)
+    return expr.func(*args)
+
+
+def _edits(p, at, e, keep, make, code, text):
+    """The first single-position edit make(part) (for parts where keep(part)) that fixes it."""
     student = p.student
-    for part in _parts(student):
-        if _fixes(p, at, e, student.xreplace({part: -part})):
-            return slips.hint("sign_inside", part=sp.sstr(part)), ("sign_inside",)
-    for part in _parts(student):
-        if not (part.is_Pow and part.exp == 2) and _fixes(p, at, e, student.xreplace({part: part**2})):
-            return slips.hint("forgotten_square", part=sp.sstr(part)), ("forgotten_square",)
+    for count, (path, part) in enumerate(_positions(student)):
+        if count >= MAX_EDITS:
+            return None
+        if not keep(part):
+            continue
+        try:
+            variant = _replace_at(student, path, make(part))
+        except Exception:  # an edit SymPy refuses fixes nothing
+            continue
+        if _fixes(p, at, e, variant):
+            return slips.hint(code, **text(part)), (code,)
+    return None
+
+
+def _sign_compound(p, at, s, e):
+    return _edits(p, at, e, lambda u: not u.is_Number and not u.is_Symbol, lambda u: -u,
+                  "sign_inside", lambda u: {"part": sp.sstr(u)})
+
+
+def _sign_symbol(p, at, s, e):
+    return _edits(p, at, e, lambda u: u.is_Symbol, lambda u: -u, "sign_inside", lambda u: {"part": sp.sstr(u)})
+
+
+def _square(p, at, s, e):
+    return _edits(p, at, e, lambda u: not u.is_Number and not (u.is_Pow and u.exp == 2), lambda u: u**2,
+                  "forgotten_square", lambda u: {"part": sp.sstr(u)})
+
+
+def _wrong_constant(p, at, s, e):
+    student = p.student
     steps = {n for h in student.atoms(sp.Heaviside) for n in h.atoms(sp.Number)}
     theirs = {n for n in student.atoms(sp.Number) if n not in (0, 1, -1)} - steps  # a kink is no slope
     ours = {n for n in p.expected.atoms(sp.Number) if n != 0} | {sp.Integer(1)}

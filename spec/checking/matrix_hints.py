@@ -82,7 +82,26 @@ def _transposes(tree, nodes):
                    slips.hint("transpose", what=node.id, detail=f"it needs a transpose: use {node.id}.T"))
 
 
+def _dot_calls(tree, nodes):
+    """np.dot(u, v), np.matmul(u, v), u.dot(v) with the operands swapped."""
+    for i, node in enumerate(nodes):
+        if not isinstance(node, ast.Call) or not isinstance(node.func, (ast.Attribute, ast.Name)):
+            continue
+        name = node.func.attr if isinstance(node.func, ast.Attribute) else node.func.id
+        if name not in ("dot", "matmul"):
+            continue
+        method = isinstance(node.func, ast.Attribute) and not (
+            isinstance(node.func.value, ast.Name) and node.func.value.id in ("np", "numpy"))
+        left, right = (node.func.value, node.args[0]) if method and node.args else tuple(node.args[:2]) + (None,) * (2 - len(node.args[:2]))
+        if left is None or right is None:
+            continue
+        fixed = ast.BinOp(left=right, op=ast.MatMult(), right=left)
+        yield (_copy_with(tree, i, lambda n, f=fixed: copy.deepcopy(f)), "operand_order",
+               slips.hint("operand_order", product=_show(node), fixed=_show(fixed)))
+
+
 def _products(tree, nodes):
+    yield from _dot_calls(tree, nodes)
     for i, node in enumerate(nodes):
         if not isinstance(node, ast.BinOp) or not isinstance(node.op, (ast.MatMult, ast.Mult)):
             continue

@@ -18,6 +18,7 @@ Normalization, each rule unambiguous in a formula:
 * ``x`` may stand for ``z`` where an activation is written (``x*sigmoid(x)``).
 * ``Heaviside(u)`` is 0 at u = 0, the catalog's convention at a kink (relu'(0) = 0);
   ``Heaviside(u, h)`` gives the value h there.
+* ``Piecewise((value, condition), ..., (value, True))`` with one comparison per condition.
 """
 from __future__ import annotations
 
@@ -66,7 +67,7 @@ def functions() -> dict:
         "exp": sp.exp, "log": sp.log, "sqrt": sp.sqrt, "Abs": sp.Abs, "sign": sp.sign,
         "Heaviside": lambda u, h=0: sp.Heaviside(u, h), "Max": sp.Max, "Min": sp.Min,
         "sin": sp.sin, "cos": sp.cos, "tan": sp.tan, "sinh": sp.sinh, "cosh": sp.cosh,
-        "sech": sp.sech, "atan": sp.atan})
+        "sech": sp.sech, "atan": sp.atan, "Piecewise": sp.Piecewise})
     return table
 
 
@@ -76,7 +77,7 @@ def _arity(name: str) -> tuple[int, int]:
 
 CONSTANTS = {"pi": sp.pi, "E": sp.E}
 SYMBOLS = {"z": z, "a": a, "y": y, "t": t, "N": N, "K": K, "S": S}
-_OPERATORS = {"+", "-", "*", "/", "**", "(", ")", ","}
+_OPERATORS = {"+", "-", "*", "/", "**", "(", ")", ",", "<", ">", "<=", ">="}
 _NUMBER = re.compile(r"(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
 _SKIP_TOKENS = {tokenize.NEWLINE, tokenize.NL, tokenize.ENDMARKER}
 _ALLOWED_NODES = (ast.Expression, ast.BinOp, ast.UnaryOp, ast.Call, ast.Name, ast.Constant,
@@ -187,7 +188,8 @@ def _check_token(tok, what: str, symbols) -> None:
             raise CheckError(f"{what}: @ (matrix product) has no place in a scalar formula; use *")
         raise CheckError(f"{what}: operator {s!r} is not allowed; use + - * / ** and parentheses")
     elif kind == tokenize.NAME:
-        _check_name(s, what, symbols)
+        if s != "True":  # only a Piecewise condition may be True; the AST gate sees to that
+            _check_name(s, what, symbols)
     elif kind == tokenize.STRING or tokenize.tok_name[kind].startswith("FSTRING"):
         raise CheckError(f"{what}: strings are not allowed")
     elif kind == tokenize.ERRORTOKEN and not s.strip():
@@ -256,6 +258,9 @@ def _check_ast(node, what: str, symbols) -> None:
         raise CheckError(f"{what}: {type(node).__name__} is not allowed")
     if isinstance(node, ast.Constant) and (type(node.value) not in (int, float)):
         raise CheckError(f"{what}: constant {node.value!r} is not allowed")
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "Piecewise":
+        _check_piecewise(node, what, symbols)
+        return
     if isinstance(node, ast.Name) and node.id in functions():
         raise CheckError(f"{what}: {node.id} is a function; call it, e.g. {node.id}(z)")
     if isinstance(node, ast.Call):
@@ -268,6 +273,24 @@ def _check_ast(node, what: str, symbols) -> None:
     constant_value(node, what)  # raises on overflow or division by zero
     for child in ast.iter_child_nodes(node):
         _check_ast(child, what, symbols)
+
+
+def _check_piecewise(node: ast.Call, what: str, symbols) -> None:
+    """Piecewise((value, condition), ..., (value, True)): conditions compare expressions."""
+    if node.keywords or not node.args:
+        raise CheckError(f"{what}: write Piecewise((value, condition), ..., (value, True))")
+    for piece in node.args:
+        if not (isinstance(piece, ast.Tuple) and len(piece.elts) == 2):
+            raise CheckError(f"{what}: each piece of Piecewise is a pair (value, condition)")
+        value, condition = piece.elts
+        _check_ast(value, what, symbols)
+        if isinstance(condition, ast.Constant) and condition.value is True:
+            continue
+        if not (isinstance(condition, ast.Compare) and len(condition.ops) == 1
+                and isinstance(condition.ops[0], (ast.Lt, ast.LtE, ast.Gt, ast.GtE))):
+            raise CheckError(f"{what}: a Piecewise condition is one comparison such as z > 0, or True")
+        _check_ast(condition.left, what, symbols)
+        _check_ast(condition.comparators[0], what, symbols)
 
 
 def _check_call(node: ast.Call, what: str) -> None:

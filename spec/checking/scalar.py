@@ -172,7 +172,10 @@ def check_delta(loss_name, activation_text, answer, labels=API_LABELS) -> Verdic
 def _delta_slips(loss_: losses.Loss, name, g, gprime, prime_a) -> tuple:
     """Wrong forms students write for dE/dy · g'(z)."""
     dedy = derive.loss_prime(loss_.name)
-    wrong = [(dedy, slips.hint("missing_gprime", dedy=dedy, gprime=gprime), "missing_gprime")]
+    wrong = [(dedy, slips.hint("missing_gprime", dedy=dedy, gprime=gprime), "missing_gprime"),
+             (dedy * g.subs(z, z), slips.hint("function_not_derivative", name=f"{name or 'g'} (g itself stands "
+                                                                                "where g' belongs)"),
+              "function_not_derivative")]
     if prime_a is not None and prime_a.free_symbols:
         wrong.append((dedy * prime_a.subs(a, z), slips.hint("gprime_a_of_z", prime_a=prime_a, in_y=prime_a.subs(a, y)),
                       "prime_of_output"))
@@ -217,12 +220,14 @@ def check_loss_derivative(loss_name, answer, labels=API_LABELS) -> Verdict:
     return judge(Problem(
         rule="loss_derivative", subject=f"dE/dy (one element) for loss {loss_.name}", student_text=answer.strip(),
         student=student, expected=expected, base=(y, losses.t, losses.N, losses.K), loss=loss_,
-        y_range=(0.01, 0.99) if logs else (-3.0, 3.0), wrong_forms=_loss_slips(expected)))
+        y_range=(0.01, 0.99) if logs else (-3.0, 3.0), wrong_forms=_loss_slips(loss_.name, expected)))
 
 
-def _loss_slips(dedy) -> tuple:
+def _loss_slips(loss_name, dedy) -> tuple:
     """dE/dz written where dE/dy was asked: dE/dy · g'(y) for each g with a g'(a) form."""
-    wrong = []
+    wrong = [(derive.tidy(derive.softmax_delta(loss_name).subs(S_t, 1)),
+              slips.hint("delta_not_dedy", name="softmax", dedy=dedy), "delta_not_dedy")] \
+        if loss_name == "cross_entropy" else []
     for name in activations.CATALOG:
         prime_a = derive.activation_prime_a(name)
         if prime_a is not None and prime_a.free_symbols:
