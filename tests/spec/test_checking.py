@@ -1,0 +1,187 @@
+"""The checker's API, notation, matrix rules, time limit, notebook display and --batch."""
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+
+import pytest
+
+from deltaspec.spec import check
+from deltaspec.spec.checking import CheckError, TooComplex
+from deltaspec.spec.checking.command import main
+
+# ------------------------------------------------------------------ notation
+
+
+@pytest.mark.parametrize("activation, answer", [
+    ("sigmoid", "σ(z)(1 - σ(z))"),
+    ("sigmoid", "sigma(z) * (1 − sigma(z))"),
+    ("sigmoid", "sigmoid'(z)"),
+    ("sigmoid", "e^(-z)/(1 + e^(-z))^2"),
+    ("tanh", "sech(z)²"),
+    ("tanh", "1/cosh(z)**2"),
+    ("softplus", "1/(1 + e**-z)"),
+    ("log(1 + e**x)", "1/(1 + e^-x)"),  # x for z
+    ("sin(z)", "cos(z)"),
+    ("z*log(z**2 + 1)", "ln(z**2 + 1) + 2z**2/(z**2 + 1)"),
+    ("relu", "Piecewise((1, z > 0), (0, True))"),
+])
+def test_notation_students_write_is_read(activation, answer):
+    v = check("derivative", answer, activation=activation)
+    assert v.status == "proved", v.report()
+
+
+@pytest.mark.parametrize("answer, says", [
+    ("sigmoid'z", "prime"),
+    ("z ! 2", "unexpected '!'"),
+    ("cot(z)", "unknown name 'cot'"),
+    ("z.real", "attribute"),
+    ("Max(z, 1, 2, 3, 4, 5, 6, 7, 8, 9)", "takes 1 to 4 argument"),
+    ("Piecewise((1, z > 0 > 1), (0, True))", "one comparison"),
+    ("z + True", "True"),
+    ('__import__("os")', "dunder name"),
+])
+def test_refused_notation_names_the_rule(answer, says):
+    with pytest.raises(CheckError, match=None) as info:
+        check("derivative", answer, activation="sigmoid")
+    message = str(info.value)
+    assert says in message and "\n" not in message and message.startswith("answer")
+
+
+# ------------------------------------------------------------------ the API
+
+
+def test_api_errors_name_parameters_not_flags():
+    for call, says in [(lambda: check("derivative", "z"), "needs activation"),
+                       (lambda: check("delta", "y - t", activation="sigmoid"), "needs loss"),
+                       (lambda: check("derivative", "z", activation="sigmoid", loss="mse"), "loss does not go"),
+                       (lambda: check("hidden_delta", "delta", layout="diagonal"), "layout must be"),
+                       (lambda: check("bogus", "z"), "rule must be one of"),
+                       (lambda: check("derivative", "z", activation="sigmoid", time_limit=-1), "time_limit")]:
+        with pytest.raises(CheckError) as info:
+            call()
+        assert says in str(info.value) and "--" not in str(info.value)
+
+
+def test_verdict_displays_itself_in_a_notebook():
+    v = check("derivative", "σ(z)(1 - σ(z))", activation="sigmoid")
+    md = v._repr_markdown_()
+    assert md.startswith("**CORRECT (proved)**") and "$" in md and "proof:" in md
+    assert v._repr_latex_().startswith("$$") and "=" in v._repr_latex_()
+    wrong = check("derivative", "z*(1 - z)", activation="sigmoid")
+    assert r"\neq" in wrong._repr_latex_() and "hint:" in wrong._repr_markdown_()
+    assert "\\*" in check("derivative", "2*z", activation="sigmoid")._repr_markdown_()  # * escaped in prose
+
+
+# ------------------------------------------------------------------ honesty
+
+
+def test_a_term_outside_the_narrow_grid_is_caught():
+    v = check("derivative", "sigmoid(z)*(1 - sigmoid(z)) + Heaviside(z - 4, 0)", activation="sigmoid")
+    assert v.status == "incorrect" and v.counterexample["point"]["z"] > 4
+
+
+def test_a_term_that_vanishes_unless_n_is_1_is_caught():
+    v = check("loss_derivative", "2*(y - t)/(N*K) + (y - t)*(2 - N)*(3 - N)*(4 - N)*(5 - N)*(8 - N)", loss="mse")
+    assert v.status == "incorrect" and v.counterexample["point"]["N"] == 1
+
+
+def test_large_z_does_not_fool_the_judge_with_cancellation():
+    # 1 - sigmoid(30) loses every digit in float64; the wide points are evaluated in mpmath
+    assert check("derivative", "sigmoid(z) - sigmoid(z)**2", activation="sigmoid").status == "proved"
+
+
+def test_sympy_is_bounded_by_the_time_limit():
+    hard = "Max(" + ", ".join(f"z**{k} - {k}*z" for k in range(2, 6)) + ")"
+    start = time.monotonic()
+    with pytest.raises(TooComplex) as info:
+        check("derivative", hard, activation=hard, time_limit=0.05)
+    assert time.monotonic() - start < 5
+    assert "too complex to decide in 0.05 s" in str(info.value)
+
+
+def test_too_complex_exits_2_on_the_command_line(capfd):
+    hard = "Max(" + ", ".join(f"z**{k} - {k}*z" for k in range(2, 6)) + ")"
+    assert main(["--activation", hard, "--derivative", hard, "--time-limit", "0.05"]) == 2
+    err = capfd.readouterr().err
+    assert err.startswith("error: too complex to decide in 0.05 s") and err.count("\n") == 1
+
+
+# ------------------------------------------------------------------ matrix rules
+
+
+@pytest.mark.parametrize("rule, answer, params", [
+    ("hidden_delta", "(delta @ W.T) * sigmoid_prime(Z)", {"activation": "sigmoid"}),
+    ("hidden_delta", "np.dot(delta, W.T) ⊙ A*(1 - A)", {"activation": "sigmoid"}),
+    ("hidden_delta", "W.T @ delta * g'(Z)", {"layout": "column"}),
+    ("hidden_delta", "(W.T @ δ) * (Z > 0)", {"activation": "relu", "layout": "column"}),
+    ("weight_gradient", "A_prev.T @ delta", {}),
+    ("weight_gradient", "(1/m) * np.dot(dZ, A_prev.T)", {"layout": "column", "mean": True}),
+    ("bias_gradient", "delta.sum(axis=0)", {}),
+    ("bias_gradient", "np.sum(delta, axis=0, keepdims=True)", {}),
+    ("bias_gradient", "np.sum(dZ, axis=1, keepdims=True) / m", {"layout": "column", "mean": True}),
+    ("layer_backward", "dZ = dA * tanh_prime(Z); dW = A_prev.T @ dZ; db = dZ.sum(axis=0); dA_prev = dZ @ W.T",
+     {"activation": "tanh"}),
+])
+def test_matrix_rules_as_students_type_them_are_proved(rule, answer, params):
+    v = check(rule, answer, **params)
+    assert v.status == "proved", v.report()
+    assert "symbolic matrices" in v.proof
+
+
+@pytest.mark.parametrize("rule, answer, params, slip, shapes", [
+    ("hidden_delta", "(delta @ W) * g'(Z)", {}, "transpose", "(2, 5) @ (4, 5)"),
+    ("hidden_delta", "(W.T @ delta) * g'(Z)", {}, "operand_order", None),
+    ("hidden_delta", "(delta * W.T) * g'(Z)", {}, "elementwise_for_matmul", None),
+    ("hidden_delta", "(delta @ W.T) * g'(A)", {}, "gprime_of_output", None),
+    ("hidden_delta", "(delta @ W.T) * g'(Z_next)", {}, "wrong_layer_gprime", None),
+    ("hidden_delta", "delta @ W.T", {}, "missing_gprime", None),
+    ("weight_gradient", "A.T @ delta", {}, "wrong_layer_activation", None),
+    ("weight_gradient", "A_prev.T @ delta", {"mean": True}, "factor_n", None),
+    ("bias_gradient", "delta.sum(axis=1)", {}, "sum_axis", None),
+    ("bias_gradient", "delta", {}, "not_summed", None),
+])
+def test_matrix_slips_are_named(rule, answer, params, slip, shapes):
+    v = check(rule, answer, **params)
+    assert v.status == "incorrect" and v.slip == slip, v.report()
+    if shapes:
+        assert shapes in v.counterexample  # a shape mismatch names the shapes
+
+
+def test_matrix_names_are_checked():
+    with pytest.raises(CheckError, match="unknown name 'V'"):
+        check("hidden_delta", "delta @ V.T")
+    with pytest.raises(CheckError, match="write \\* \\(elementwise\\) or @"):
+        check("hidden_delta", "(delta @ W.T) g'(Z)")
+
+
+# ------------------------------------------------------------------ --batch
+
+
+def test_batch_checks_a_problem_set_in_one_process(tmp_path, capfd):
+    sheet = tmp_path / "sheet.txt"
+    sheet.write_text("# problem set 3\n"
+                     "--activation sigmoid --derivative \"σ(z)(1 - σ(z))\"\n"
+                     "\n"
+                     "--hidden-delta \"(delta @ W) * g'(Z)\"\n"
+                     "--activation sigmoid --derivative \"cot(z)\"\n", encoding="utf-8")
+    assert main(["--batch", str(sheet)]) == 2
+    out = capfd.readouterr().out
+    assert "line 2: CORRECT (proved)" in out and "line 4: INCORRECT" in out and "line 5: error:" in out
+    assert out.rstrip().endswith("3 checks: 1 proved, 1 incorrect, 0 not proved, 1 errors")
+
+
+@pytest.mark.parametrize("content, says", [(b"\xff\xfe", "not UTF-8"), (b"# nothing\n", "holds no checks")])
+def test_bad_batch_files_are_one_line(tmp_path, capfd, content, says):
+    sheet = tmp_path / "sheet.txt"
+    sheet.write_bytes(content)
+    assert main(["--batch", str(sheet)]) == 2
+    err = capfd.readouterr().err
+    assert says in err and err.count("\n") == 1
+
+
+def test_one_command_line_call_end_to_end():
+    proc = subprocess.run([sys.executable, "-m", "deltaspec.spec", "check", "--weight-gradient", "A_prev.T @ delta"],
+                          capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0 and proc.stdout.startswith("CORRECT (proved)")
