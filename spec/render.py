@@ -56,16 +56,16 @@ NOTATION_ROWS = (
     ("$A_l = g_l(Z_l)$", "the activation (output) of layer $l$", "$(N, n_l)$"),
     ("$Y = A_L$", "the network's output", "$(N, K)$"),
     ("$T$", "the targets", "$(N, K)$"),
+    (r"$M_{nj}$, $M[n, :]$", "the entry of $M$ in row $n$ and column $j$; row $n$ of $M$", ""),
+    ("$z$, $a$, $y$, $t$", "one entry of $Z$, $A$, $Y$, $T$", ""),
     (r"$\ell(y, t)$, $c$", "the loss of one output entry, and the loss's constant factor (e.g. $1/N$)", ""),
     (r"$E = c \sum_{n,k} \ell(y_{nk}, t_{nk})$", "the loss that is differentiated", "a number"),
     (r"$\delta_l = \partial E / \partial Z_l$", "the delta of layer $l$: how $E$ changes with each entry of $Z_l$",
      "$(N, n_l)$"),
     (r"$\eta$", r"the learning rate; a step is $\theta \leftarrow \theta - \eta\, \partial E / \partial \theta$ "
      "for every $W_l$ and $b_l$", "a number"),
-    (r"$A \odot B$", "the entrywise product (NumPy `A * B`)", "shape of $A$ and $B$"),
-    (r"$A B$, $A^\top$", "the matrix product (NumPy `A @ B`), the transpose (`A.T`)", ""),
-    (r"$M_{nj}$, $M[n, :]$", "the entry of $M$ in row $n$ and column $j$; row $n$ of $M$", ""),
-    ("$z$, $a$, $y$, $t$", "one entry of $Z$, $A$, $Y$, $T$", ""),
+    (r"$U \odot V$", "the entrywise product of two matrices of one shape (NumPy `U * V`)", "shape of $U$"),
+    (r"$U V$, $U^\top$", "the matrix product (NumPy `U @ V`), the transpose (`U.T`)", ""),
 )
 
 
@@ -84,13 +84,18 @@ def notation_section() -> list[str]:
     return lines
 
 
+def _and(items: list[str]) -> str:
+    """"a", "a and b", "a, b and c"."""
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
 def _clash_paragraph() -> str:
     """Name the tutorials that write y for the target (read from spec.conventions)."""
     target_y = sorted({n.seed for n in conventions.NOTATION if n.variable in ("y", "Y") and n.symbol == "T"})
     output_y = sorted({n.seed for n in conventions.NOTATION if n.variable == "y" and n.symbol == "Y"})
     outputs = sorted({n.variable for n in conventions.NOTATION if n.seed in target_y and n.symbol == "Y"})
-    titles = ", ".join(f"“{prose(conventions.seed(k).title)}”" for k in target_y)
-    same = ", ".join(f"“{prose(conventions.seed(k).title)}”" for k in output_y)
+    titles = _and([f"“{prose(conventions.seed(k).title)}”" for k in target_y])
+    same = _and([f"“{prose(conventions.seed(k).title)}”" for k in output_y])
     return ("**$y$ is the output here, $t$ the target.** Some tutorials use the letters the other "
             f"way round: {titles} write `y` for the target (and name the output "
             f"{' or '.join(f'`{o}`' for o in outputs)}, for example), so their `y - output` is "
