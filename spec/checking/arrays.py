@@ -222,3 +222,70 @@ class _Interpreter:
         if len(args) != 1 or kwargs:
             raise ShapeError(f"{ast.unparse(node)}: {name}() is elementwise and takes one matrix")
         return self.backend.elementwise(name, args[0])
+
+
+# ---------------------------------------------------------------- display
+
+_TEX_NAMES = {"delta": r"\delta", "A_prev": r"A_{\mathrm{prev}}", "Z_next": r"Z_{\mathrm{next}}",
+              "dA_prev": r"dA_{\mathrm{prev}}"}
+_PRECEDENCE = {ast.Add: 1, ast.Sub: 1, ast.Mult: 2, ast.MatMult: 2, ast.Div: 2, ast.Pow: 4}
+
+
+def latex(tree: ast.Expression) -> str:
+    """The formula in LaTeX: @ as a product, * as ⊙, .T as a superscript ⊤, f_prime as f'."""
+    return _tex(tree.body)
+
+
+def _tex(node, parent: int = 0) -> str:
+    if isinstance(node, ast.Name):
+        return _TEX_NAMES.get(node.id, node.id)
+    if isinstance(node, ast.Constant):
+        return f"{node.value:g}" if isinstance(node.value, float) else str(node.value)
+    if isinstance(node, ast.UnaryOp):
+        return ("-" if isinstance(node.op, ast.USub) else "") + _tex(node.operand, 3)
+    if isinstance(node, ast.Attribute):
+        return f"{_tex(node.value, 5)}^{{\\top}}"
+    if isinstance(node, ast.BinOp):
+        return _tex_binop(node, parent)
+    if isinstance(node, ast.Compare):
+        return rf"[{_tex(node.left)} {_tex_compare(node.ops[0])} {_tex(node.comparators[0])}]"
+    if isinstance(node, ast.Call):
+        return _tex_call(node)
+    return ast.unparse(node)
+
+
+def _tex_compare(op) -> str:
+    return {ast.Gt: ">", ast.GtE: r"\ge", ast.Lt: "<", ast.LtE: r"\le"}[type(op)]
+
+
+def _tex_binop(node: ast.BinOp, parent: int) -> str:
+    level = _PRECEDENCE[type(node.op)]
+    if isinstance(node.op, ast.Div):
+        return rf"\frac{{{_tex(node.left)}}}{{{_tex(node.right)}}}"
+    if isinstance(node.op, ast.Pow):
+        return f"{_tex(node.left, 5)}^{{{_tex(node.right)}}}"
+    sign = {ast.Add: " + ", ast.Sub: " - ", ast.Mult: r" \odot ", ast.MatMult: " \\, "}[type(node.op)]
+    text = _tex(node.left, level) + sign + _tex(node.right, level + 1)
+    return rf"\left({text}\right)" if level < parent else text
+
+
+def _tex_call(node: ast.Call) -> str:
+    func = node.func
+    name = func.attr if isinstance(func, ast.Attribute) else func.id
+    method = isinstance(func, ast.Attribute) and not (isinstance(func.value, ast.Name) and func.value.id in _MODULES)
+    args = ([func.value] if method else []) + list(node.args)
+    inner = ", ".join(_tex(a) for a in args)
+    if name in ("sum", "mean"):
+        axis = next((ast.literal_eval(k.value) for k in node.keywords if k.arg == "axis"), None)
+        where = r"\text{all}" if axis is None else rf"\text{{axis }}{axis}"
+        op = r"\sum" if name == "sum" else r"\operatorname{mean}"
+        return rf"{op}_{{{where}}} {_tex(args[0], 5)}"
+    if name in ("dot", "matmul") and len(args) == 2:
+        return rf"{_tex(args[0], 2)} \, {_tex(args[1], 3)}"
+    if name == "transpose" and len(args) == 1:
+        return f"{_tex(args[0], 5)}^{{\\top}}"
+    if name.endswith("_prime"):
+        base = name[:-6]
+        head = "g" if base == "g" else r"\operatorname{" + base + "}"
+        return head + rf"'\left({inner}\right)"
+    return rf"\operatorname{{{name}}}\left({inner}\right)" if name != "g" else rf"g\left({inner}\right)"

@@ -302,13 +302,13 @@ def _judge_part(s: Setting, part: str, text: str, tree, expected, bound: dict, n
         problem = compare(s, part, tree, expected, env)
         if problem is not None:
             hint, codes = matrix_hints.diagnose(s, part, tree, expected, envs, compare)
-            return _verdict(s, part, text, "incorrect", "none: see the counterexample", problem, hint, codes)
+            return _verdict(s, part, text, "incorrect", "none: see the counterexample", problem, hint, codes, tree)
     if prove(s, tree, expected, bound):
         proof = (f"SymPy proved every entry of (yours) - (rule) is 0 on symbolic matrices "
                  f"(N, n_prev, n, n_next = {SYMBOLIC_DIMS}), A = {s.g_name()}(Z) entrywise")
-        return _verdict(s, part, text, "proved", proof, None, None, ())
+        return _verdict(s, part, text, "proved", proof, None, None, (), tree)
     return _verdict(s, part, text, "numeric", f"equal on {len(envs)} random instances, but SymPy could not "
-                    "prove it entry by entry: evidence, not a proof", None, None, ())
+                    "prove it entry by entry: evidence, not a proof", None, None, (), tree)
 
 
 def _subject(s: Setting, part: str) -> str:
@@ -318,10 +318,21 @@ def _subject(s: Setting, part: str) -> str:
     return f"{what} ({s.layout} layout, activation {s.g_name()}{extra})"
 
 
-def _verdict(s, part, text, status, proof, ce, hint, codes) -> Verdict:
-    return Verdict(status=status, proof=proof, counterexample=ce, expected=s.expected_text(part),
+def _shown(s: Setting, part: str) -> str:
+    """The rule as the student would write it: g_prime(Z) as sigmoid'(Z)."""
+    return s.expected_text(part).replace("g_prime", f"{s.g_name()}'")
+
+
+def _verdict(s, part, text, status, proof, ce, hint, codes, tree=None) -> Verdict:
+    expected = arrays.parse(s.expected_text(part), "rule", (*NAMES[s.rule], *LAYER_PARTS), {})
+    tex = {"expected": arrays.latex(expected).replace("g'", f"{s.g_name()}'" if s.activation is None else "g'")}
+    if s.activation:
+        tex["expected"] = tex["expected"].replace("g'", rf"\operatorname{{{s.activation}}}'")
+    if tree is not None:
+        tex["student"] = arrays.latex(tree)
+    return Verdict(status=status, proof=proof, counterexample=ce, expected=_shown(s, part),
                    hint=hint, subject=_subject(s, part), student=" ".join(str(text).split()),
-                   slips=tuple(codes), rule=s.rule)
+                   slips=tuple(codes), rule=s.rule, latex=tex)
 
 
 def _split_layer(answer, labels) -> dict:
@@ -357,6 +368,15 @@ def _check_layer(s: Setting, answer, labels) -> Verdict:
     return _combine(s, answer, verdicts)
 
 
+def _layer_proof(verdicts) -> str:
+    """One proof sentence for the parts proved, then each other part's own."""
+    proved = [part for part, v in verdicts if v.status == "proved"]
+    others = [f"{part}: {v.proof}" for part, v in verdicts if v.status != "proved"]
+    if not others:
+        return f"{', '.join(proved)}: {verdicts[0][1].proof}"
+    return "; ".join(([f"{', '.join(proved)}: proved"] if proved else []) + others)
+
+
 def _combine(s: Setting, answer: str, verdicts) -> Verdict:
     order = ("incorrect", "numeric", "proved")
     status = min((v.status for _, v in verdicts), key=order.index)
@@ -365,8 +385,8 @@ def _combine(s: Setting, answer: str, verdicts) -> Verdict:
     wrong = [(part, v) for part, v in verdicts if v.status != "proved"]
     hint = "; ".join(f"{part}: {v.hint}" for part, v in wrong if v.hint) or None
     codes = tuple(code for _, v in wrong for code in v.slips)
-    proof = "; ".join(f"{part}: {v.proof}" for part, v in verdicts)
-    expected = "; ".join(f"{part} = {s.expected_text(part)}" for part, _ in verdicts)
+    proof = _layer_proof(verdicts)
+    expected = "; ".join(f"{part} = {_shown(s, part)}" for part, _ in verdicts)
     return Verdict(status=status, proof=proof, counterexample="; ".join(lines) if status != "proved" else None,
                    expected=expected, hint=hint, subject=_subject(s, "layer").replace(", layer", ""),
                    student=" ".join(answer.split()), slips=codes, rule="layer_backward")
