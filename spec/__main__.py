@@ -1,5 +1,5 @@
-"""``python -m deltaspec.spec render`` writes docs/SPEC.md; ``check`` checks a hand derivation;
-``source`` prints, rewrites (``--write``) or checks (``--check``) the generated module."""
+"""``python -m deltaspec.spec render`` writes docs/SPEC.md and docs/REPRODUCTION.md; ``check``
+checks a hand derivation; ``source`` prints, rewrites (``--write``) or checks (``--check``) the generated module."""
 from __future__ import annotations
 
 import argparse
@@ -11,7 +11,7 @@ from deltaspec import commands
 def _render(argv) -> int:
     parser = argparse.ArgumentParser(prog="python -m deltaspec.spec render",
                                      description="Write the generated spec (and plots, with matplotlib).")
-    parser.add_argument("--out", default="docs/SPEC.md", help="where to write (default: docs/SPEC.md)")
+    parser.add_argument("--out", default="docs/SPEC.md", help="where to write SPEC.md (default: docs/SPEC.md); REPRODUCTION.md goes beside it")
     parser.add_argument("--no-plots", action="store_true", help="do not draw the activation plots")
     args = parser.parse_args(argv)
     from deltaspec.files import OutputError
@@ -63,7 +63,7 @@ def main(argv=None) -> int:
         return 0
     if not argv or argv[0] in ("-h", "--help"):
         print("usage: python -m deltaspec.spec [--version] {render,check,source} [options]\n"
-              "  render  write docs/SPEC.md from the SymPy derivations\n"
+              "  render  write docs/SPEC.md (and docs/REPRODUCTION.md) from the SymPy derivations\n"
               "  check   check a hand derivation: a derivative, a delta, a matrix rule\n          (python -m deltaspec.spec check --help; --batch FILE for a problem set)\n"
               "  source  print the generated NumPy source of every numeric function\n"
               "          (--write: derive spec/_generated.py again; --check: exit 1 if it is stale)")
