@@ -154,8 +154,8 @@ SLIPS: Mapping[str, Slip] = _rows(
      "this keeps only the diagonal y(1 - y) of the softmax Jacobian; softmax couples the outputs: "
      "δ_i = y_i (G_i - Σ_k y_k G_k), G = dE/dy",
      None),
-    ("kink_value", None, "at the kink your step function has the wrong value: the convention is the left "
-                         "branch's derivative; write Heaviside(u, {value}) for the value {value} at u = 0",
+    ("kink_value", None, "write Heaviside(u, {value}) for the value {value} at u = 0 (at a kink the convention "
+                         "is the derivative of the branch on its left)",
      None),
     # ---- generic slips in a hand derivation, named by editing the student's own formula
     ("sign_inside", None, "the sign of {part} is flipped (negate that part and it is right)", None),
@@ -167,8 +167,8 @@ SLIPS: Mapping[str, Slip] = _rows(
      None),
     ("extra_factor", None,
      {"": "there is an extra factor {factor}: divided by it, it is right",
-      "gprime": "there is an extra factor {factor}, which is g'; it is already inside the answer (for bce with "
-                "a sigmoid output, σ' = y(1 - y) cancels the denominator of dE/dy, leaving (y - t)/N)"}, None),
+      "gprime": "there is an extra factor {factor}, which is g'(z) once more (for bce with a sigmoid output, "
+                "σ' = y(1 - y) cancels the denominator y(1 - y) of dE/dy: δ = (y - t)/(N K))"}, None),
     ("function_not_derivative", None, "this is the activation {name} itself, not its derivative", None),
     ("other_derivative", None, "this is the derivative of {other}, not of {name}", None),
     ("delta_not_dedy", None, "this is the output delta δ = dE/dz for a {name} output (dE/dy · {name}'(z)); "

@@ -18,6 +18,8 @@ These work for custom activations too: none of 2-5 needs to know the function.
 """
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 import sympy as sp
 
@@ -200,8 +202,20 @@ def _ratio(p, at, s, e):
         if kind == "missing":
             return slips.hint("missing_factor", factor=sp.sstr(factor)), ("missing_factor",)
         is_gprime = p.gprime is not None and sp.simplify(factor - p.gprime) == 0
-        return slips.hint("extra_factor", "gprime" if is_gprime else "", factor=sp.sstr(factor)), ("extra_factor",)
+        shown = _as_written(factor, p.student)
+        return slips.hint("extra_factor", "gprime" if is_gprime else "", factor=shown), ("extra_factor",)
     return None
+
+
+def _as_written(factor, expr) -> str:
+    """The factor as the student wrote it (y*(1 - y), not -y*(y - 1)) when some of their
+    own factors multiply to it; else SymPy's form."""
+    theirs = [f for f in sp.Mul.make_args(expr) if not f.is_Number]
+    for size in (1, 2, 3):
+        for group in itertools.combinations(theirs, size):
+            if sp.expand(sp.Mul(*group) - factor) == 0:
+                return sp.sstr(sp.Mul(*group, evaluate=False))
+    return sp.sstr(factor)
 
 
 def _divides(factor, expr) -> bool:

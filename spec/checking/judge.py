@@ -147,7 +147,7 @@ def _kink_mismatch(p: Problem, at: dict, s_base, e_base):
             hint = (f"right except at the kink z = {sampling.readable(float(b))}: {p.kink_note}; "
                     f"your expression {yours} there")
             fix = hints.heaviside_fix(p, [(at, at), (here, left)])
-            return ce, hint + (f". {fix}" if fix else "")
+            return ce, hint + (f"; {fix}" if fix else "")
     return None
 
 
