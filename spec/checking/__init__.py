@@ -27,7 +27,8 @@ SCALAR_RULES = ("derivative", "loss_derivative", "delta")
 RULES = SCALAR_RULES + matrix.RULES
 # which keyword arguments each rule takes (besides answer and time_limit)
 PARAMETERS = {"derivative": ("activation", "of"), "loss_derivative": ("loss",), "delta": ("loss", "activation"),
-              **{rule: ("activation", "layout", "mean") for rule in matrix.RULES}}
+              "hidden_delta": ("activation", "layout"), "weight_gradient": ("layout", "mean"),
+              "bias_gradient": ("layout", "mean"), "layer_backward": ("activation", "layout", "mean")}
 REQUIRED = {"derivative": ("activation",), "loss_derivative": ("loss",), "delta": ("loss", "activation")}
 _DEFAULTS = {"activation": None, "loss": None, "of": "z", "layout": "row", "mean": False}
 API_LABELS = {name: name for name in ("answer", *_DEFAULTS)}
