@@ -13,6 +13,7 @@ EXPECT_STATUS = 1
 EXPECT_REASON = ["exited (status 3)", "3 times in a row"]
 MUST_FAIL = ["activation sigmoid", "derivative sigmoid_prime"]
 MAX_SECONDS = 60
+FALLBACK = True
 
 
 def sigmoid(z):

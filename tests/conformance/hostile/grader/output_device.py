@@ -1,0 +1,60 @@
+"""Attack: an output path that names a device node, a FIFO or a link.
+
+``--out``, ``--gradescope`` and ``--deltaspec-gradescope`` are each pointed at a node
+planted first: a FIFO, a character device (a twin of /dev/null, made with mknod; as
+root only) and a symbolic link to a file. Run as root, a grader that writes through a
+temporary file and ``os.replace`` replaced the node with a regular file (a shared
+device was clobbered this way); one that opens the path follows the link, or waits on
+the FIFO.
+
+Defeated: outputs go only to regular files. Each command is refused before anything
+is graded, with one line naming the path and exit status 2 (4 under pytest), and the
+node is left exactly as it was. (This file, a correct solution, is the submission.)
+"""
+import numpy as np
+
+KIND = "command"
+NODES = ["fifo", "device", "link"]
+# (the command, its exit status, words of its one line); {node} is each of NODES in turn
+COMMANDS = [
+    (["grade", "{folder}", "--out", "{node}"], 2, "name a regular file"),
+    (["run", "{self}", "--gradescope", "{node}"], 2, "name a regular file"),
+    (["run", "{self}", "--prairielearn", "{node}"], 2, "name a regular file"),
+    (["pytest", "--impl={self}", "--deltaspec-gradescope={node}"], 4, "name a regular file"),
+]
+
+
+def sigmoid(z):
+    e = np.exp(-np.abs(z))               # exp of a non-positive number: no overflow
+    return np.where(z >= 0, 1 / (1 + e), e / (1 + e))
+
+
+def sigmoid_prime(z):
+    s = sigmoid(z)
+    return s * (1 - s)
+
+
+def mse(y, t):
+    return np.mean((y - t) ** 2)
+
+
+def mse_prime(y, t):
+    return 2 * (y - t) / np.size(y)
+
+
+def output_delta(y, t, z, activation, loss):
+    assert activation == "sigmoid" and loss == "mse"
+    return mse_prime(y, t) * sigmoid_prime(z)
+
+
+def hidden_delta(delta_next, W_next, z, a, activation):
+    assert activation == "sigmoid"
+    return (delta_next @ W_next.T) * sigmoid_prime(z)
+
+
+def forward(params, X, activations):
+    a = X
+    for (W, b), act in zip(params, activations):
+        assert act == "sigmoid"
+        a = sigmoid(a @ W + (0 if b is None else b))
+    return a
