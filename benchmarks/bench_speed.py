@@ -132,14 +132,43 @@ def grade(count: int = 12) -> None:
           f"{verdict(per_minute, TARGETS['per_minute'], below=False)}")
 
 
+CHECKS = [  # (rule, answer, parameters): right and wrong, scalar and matrix, as a problem set mixes them
+    ("derivative", "1 - tanh(z)**2", {"activation": "tanh"}),
+    ("derivative", "Heaviside(z)", {"activation": "relu"}),
+    ("derivative", "z*(1-z)", {"activation": "sigmoid"}),
+    ("derivative", "1 - tanh(z)", {"activation": "tanh"}),
+    ("delta", "(y - t)*y*(1 - y)/(N*K)", {"loss": "bce", "activation": "sigmoid"}),
+    ("loss_derivative", "2(y - t)/(N K)", {"loss": "mse"}),
+    ("hidden_delta", "(delta @ W.T) * A*(1 - A)", {"activation": "sigmoid"}),
+    ("hidden_delta", "(delta @ W) * g'(Z)", {}),
+    ("layer_backward", "dZ = dA * g'(Z); dW = A_prev.T @ dZ; db = dZ.sum(axis=0); dA_prev = dZ @ W.T", {}),
+]
+_FLAGS = {"derivative": "--derivative", "delta": "--delta", "loss_derivative": "--loss-derivative",
+          "hidden_delta": "--hidden-delta", "layer_backward": "--layer-backward"}
+
+
+def _batch_line(rule, answer, params) -> str:
+    flags = [f"--{k} {v}" for k, v in params.items()]
+    return " ".join([f"{_FLAGS[rule]} \"{answer}\"", *flags])
+
+
 def check() -> None:
     code = ("import time; from deltaspec.spec import check; "
-            "check.check_derivative('sigmoid', 'sigmoid(z)*(1 - sigmoid(z))'); t = time.perf_counter(); "
-            "[check.check_derivative(a, d) for a, d in [('tanh', '1 - tanh(z)**2'), ('relu', 'Heaviside(z, 0)'), "
-            "('sigmoid', 'z*(1-z)'), ('softplus', 'sigmoid(z)')]]; print((time.perf_counter() - t) / 4)")
+            "check('derivative', 'sigmoid(z)*(1 - sigmoid(z))', activation='sigmoid'); "
+            f"cases = {CHECKS!r}; t = time.perf_counter(); "
+            "[check(r, a, **p) for r, a, p in cases]; print((time.perf_counter() - t) / len(cases))")
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env(), cwd=ROOT)
     per = float(proc.stdout.split()[-1]) if proc.returncode == 0 else float("nan")
-    print(f"spec check through the API, SymPy loaded: {per:.3f} s per check {verdict(per, TARGETS['check_api'])}")
+    print(f"spec check through the API, SymPy loaded, {len(CHECKS)} mixed checks (5 right, 4 wrong with the slip "
+          f"named): {per:.3f} s per check {verdict(per, TARGETS['check_api'])}")
+    with tempfile.TemporaryDirectory() as tmp:
+        sheet = Path(tmp) / "sheet.txt"
+        lines = [_batch_line(*case) for case in CHECKS] * 4
+        sheet.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        w, _, proc = timed([sys.executable, "-m", "deltaspec.spec", "check", "--batch", str(sheet)])
+    per_line = w / len(lines)
+    print(f"spec check --batch, {len(lines)} checks in one process, start-up included: {w:.2f} s, "
+          f"{per_line:.3f} s per check {verdict(per_line, TARGETS['check_api'])}")
     w, _, proc = timed([sys.executable, "-m", "deltaspec.spec", "check", "--activation", "tanh",
                         "--derivative", "1 - tanh(z)**2"])
     print(f"spec check, one command-line call: {w:.2f} s {verdict(w, TARGETS['check_cli'])}")
