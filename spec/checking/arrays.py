@@ -271,9 +271,10 @@ def _tex_binop(node: ast.BinOp, parent: int) -> str:
 
 def _tex_call(node: ast.Call) -> str:
     func = node.func
-    name = func.attr if isinstance(func, ast.Attribute) else func.id
-    method = isinstance(func, ast.Attribute) and not (isinstance(func.value, ast.Name) and func.value.id in _MODULES)
-    args = ([func.value] if method else []) + list(node.args)
+    name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+    args = list(node.args)
+    if isinstance(func, ast.Attribute) and not (isinstance(func.value, ast.Name) and func.value.id in _MODULES):
+        args = [func.value, *args]  # a method: its object first
     inner = ", ".join(_tex(a) for a in args)
     if name in ("sum", "mean"):
         axis = next((ast.literal_eval(k.value) for k in node.keywords if k.arg == "axis"), None)

@@ -49,10 +49,15 @@ def diagnose(p, at: dict, s, e) -> tuple[str | None, tuple[str, ...]]:
 def _rescalings(with_nk: bool) -> list[tuple[slips.Slip, ...]]:
     """The rescaling slips a hand derivation can make at once: at most a sign, a factor 2
     or 1/2 and a reduction constant; the fewest first."""
-    numbers = [s for s in slips.RESCALINGS if s.factor[1:] == (0, 0)]
-    signs = [()] + [(s,) for s in numbers if s.factor[0] < 0]
-    sizes = [()] + [(s,) for s in numbers if s.factor[0] > 0]
-    reductions = [()] + ([(s,) for s in slips.RESCALINGS if s.factor[1:] != (0, 0)] if with_nk else [])
+    def factor(slip: slips.Slip) -> tuple:
+        assert slip.factor is not None  # RESCALINGS are the slips with a factor
+        return slip.factor
+
+    numbers = [s for s in slips.RESCALINGS if factor(s)[1:] == (0, 0)]
+    none: list[tuple[slips.Slip, ...]] = [()]
+    signs = none + [(s,) for s in numbers if factor(s)[0] < 0]
+    sizes = none + [(s,) for s in numbers if factor(s)[0] > 0]
+    reductions = none + ([(s,) for s in slips.RESCALINGS if factor(s)[1:] != (0, 0)] if with_nk else [])
     combos = [one + two + three for one in signs for two in sizes for three in reductions if one + two + three]
     return sorted(combos, key=len)
 

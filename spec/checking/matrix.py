@@ -24,7 +24,6 @@ A wrong formula gets its slip named by one edit that makes it right (``matrix_hi
 """
 from __future__ import annotations
 
-import ast
 import functools
 from dataclasses import dataclass
 
@@ -358,7 +357,8 @@ def _check_layer(s: Setting, answer, labels) -> Verdict:
     """Each assigned part judged alone, with the correct earlier parts bound."""
     parts = _split_layer(answer, labels)
     names = NAMES["layer_backward"]
-    bound, verdicts = {}, []
+    bound: dict = {}
+    verdicts: list = []
     for part in LAYER_PARTS:
         expected = arrays.parse(s.expected_text(part), "rule", names, {})
         if part in parts:

@@ -43,8 +43,8 @@ def points(base, kinks=(), y_range=(-3.0, 3.0)) -> dict:
     zs = np.concatenate([grid(-3, 3), wide()])
     for b in kinks:
         zs = np.where(np.abs(zs - float(b)) < 0.01, zs + 0.37, zs)
-    narrow_y = grid(*y_range)
-    ys = np.concatenate([narrow_y, wide() if y_range[0] < 0 else grid(*y_range, N_WIDE)])
+    low, high = y_range
+    ys = np.concatenate([grid(low, high), wide() if low < 0 else grid(low, high, N_WIDE)])
     total = n + N_WIDE
     ts = np.where(np.arange(total) % 2 == 0, rng.integers(0, 2, total).astype(float),
                   grid(0.01, 0.99, total))

@@ -84,7 +84,7 @@ def check_derivative(activation_text, answer, of: str = "z", labels=API_LABELS) 
         return judge(_derivative_in_a(name, g, answer, labels))
     expected = derive.activation_prime(name) if name else derive.tidy(sp.diff(g, z))
     student = notation.parse(answer, ("z",), labels["answer"], X_IS_Z)
-    notes = ()
+    notes: tuple[str, ...] = ()
     prime_a = derive.activation_prime_a(name) if name else None
     if prime_a is not None and prime_a.free_symbols:
         notes = (f"= {prime_a} in terms of the output a = {name}(z)",)
@@ -121,7 +121,7 @@ def _derivative_in_a(name, g, answer, labels) -> Problem:
         raise CheckError(f"{name} has no derivative in terms of its output a: {reason} (use {labels['of']}=z)")
     student = notation.parse(answer, ("a",), f"{labels['answer']} (in a)")
     prime_z = derive.activation_prime(name)
-    wrong = ()
+    wrong: tuple = ()
     if prime_z.free_symbols:
         wrong = ((prime_z.subs(z, a), slips.hint("prime_of_input", prime_z=prime_z, name=name, expected=expected),
                   "prime_of_input"),)
