@@ -101,7 +101,9 @@ timeout or the end of the check; it may read the files of its own view (the syst
 the Python installation's, its own folder's: a folder the grader shares with other
 submissions, e.g. ``--impl=submissions/alice.py`` on a shared folder, is in the view of
 each: ``grade`` copies each submission into a folder of its own); with UDP it may send
-packets where there is no network namespace; and with ``--deltaspec-no-isolate`` it runs
+packets where there is no network namespace, and connect to unix sockets by path there
+(Landlock does not cover ``connect()``: as capability-less root, to sockets only root
+may use, e.g. a container runtime's); and with ``--deltaspec-no-isolate`` it runs
 inside pytest and can do anything at all (that mode is for debugging one's own code with
 pdb, never for grading). The pytest process being non-dumpable (while a worker runs)
 also means no core dumps of it and, for a non-root user, no attaching a debugger to it
