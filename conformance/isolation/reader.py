@@ -124,6 +124,7 @@ def _check_kind(info: os.stat_result, name: str, limit: int) -> None:
 
 
 def _closed(name: str, info: os.stat_result) -> str:
+    """The reason for a file nobody may not read: its mode and owner, and the remedy."""
     owner = "root" if info.st_uid == 0 else f"uid {info.st_uid}"
     return (f"{name} cannot be read by an unprivileged user (mode {stat.S_IMODE(info.st_mode):04o}, owner "
             f"{owner}); submissions are read as the user nobody: make the file readable by others")
@@ -139,8 +140,8 @@ def _read_as_nobody(fd: int, name: str, info: os.stat_result, limit: int) -> byt
     if done.returncode == CLOSED:
         raise Refused(_closed(name, info))
     if done.returncode != 0:
-        why = printable(done.stderr.decode(errors="replace").strip().splitlines()[-1:][0][:200]
-                        if done.stderr.strip() else f"exit status {done.returncode}")
+        lines = done.stderr.decode(errors="replace").strip().splitlines()
+        why = printable(lines[-1][:200]) if lines else f"exit status {done.returncode}"
         raise Refused(f"{name} could not be read as an unprivileged user ({why})")
     return done.stdout
 
