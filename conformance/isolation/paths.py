@@ -25,6 +25,8 @@ that user can reach the Python installation (:func:`reachable_by_others`).
 """
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import os
 import stat
 import sys
@@ -52,7 +54,7 @@ def is_file_route(requested: str) -> bool:
     return requested.endswith(".py") or os.path.isfile(requested) or os.sep in requested
 
 
-def install_is_implementation(requested: str, installed: list[str]) -> bool:
+def install_is_implementation(requested: str, installed: Sequence[str]) -> bool:
     """Whether the implementation is part of deltaspec itself (``deltaspec.reference.
     implementation``, the default, or a file inside the install): then the install is
     what is judged, and stays visible."""
