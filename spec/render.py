@@ -348,9 +348,11 @@ def write(path: Path, plots: bool = True) -> list[str]:
 
     Returns one status line per thing written or skipped.
     """
-    from deltaspec.files import write_text_atomic
+    from deltaspec.files import check_target, write_text_atomic
 
     path = Path(path)
+    check_target(path, parents=True)  # a bad target fails before seconds of SymPy, not after
+    check_target(path.parent / REPRODUCTION_NAME, parents=True)
     write_text_atomic(path, render(), parents=True)  # OutputError (one line) for a bad target
     status = [f"wrote {path}"]
     other = path.parent / REPRODUCTION_NAME
