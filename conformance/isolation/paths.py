@@ -86,6 +86,10 @@ def view(requested: str) -> dict:
     hidden = installed if hide else []
     essential = python_dirs()
     extras = [os.path.dirname(os.path.abspath(requested))] if is_file_route(requested) else list(sys.path)
+    if not hide:
+        # an editable install's folders are on no sys.path entry (a finder maps them): the
+        # bundled reference judged from another folder must still find its own package
+        extras += installed
     # a sys.path entry holding the suite (the repository, from pytest's working folder)
     # is left out whole: its other files (tests, examples) are nobody's business either
     extras = [p for p in _existing(extras) if not any(_within(h, p) for h in hidden)]
