@@ -101,10 +101,21 @@ def _check_call(node: ast.Call, what: str, names: set) -> None:
     if name not in FUNCTIONS and name not in _elementwise_names():
         raise CheckError(f"{what}: unknown function {name!r}")
     for kw in node.keywords:
-        if kw.arg not in ("axis", "keepdims") or not isinstance(kw.value, (ast.Constant, ast.UnaryOp)):
-            raise CheckError(f"{what}: {name}() takes only axis= and keepdims= with a constant")
+        if not _keyword_ok(kw):
+            raise CheckError(f"{what}: {name}() takes only axis= (an axis number or None) and "
+                             "keepdims= (True or False)")
     for arg in node.args:
         _check(arg, what, names)
+
+
+def _keyword_ok(kw: ast.keyword) -> bool:
+    try:
+        value = ast.literal_eval(kw.value)
+    except (ValueError, TypeError, SyntaxError, RecursionError):
+        return False
+    if kw.arg == "axis":
+        return value is None or (type(value) is int and -2 <= value <= 1)
+    return kw.arg == "keepdims" and type(value) is bool
 
 
 def _elementwise_names() -> set:
@@ -115,8 +126,10 @@ def _elementwise_names() -> set:
 
 
 def evaluate(tree: ast.Expression, env: dict, backend: Backend):
-    """The value of the formula with the names bound in ``env``."""
-    return _Interpreter(env, backend).visit(tree.body)
+    """The value of the formula with the names bound in ``env`` (a division by zero or an
+    overflow gives inf or nan, judged like any other value, not a warning)."""
+    with np.errstate(all="ignore"):
+        return _Interpreter(env, backend).visit(tree.body)
 
 
 def _shape(x) -> tuple:

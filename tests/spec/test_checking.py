@@ -185,3 +185,15 @@ def test_one_command_line_call_end_to_end():
     proc = subprocess.run([sys.executable, "-m", "deltaspec.spec", "check", "--weight-gradient", "A_prev.T @ delta"],
                           capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0 and proc.stdout.startswith("CORRECT (proved)")
+
+
+@pytest.mark.parametrize("answer", ["delta.sum(axis=-Z)", "delta.sum(axis=7)", "delta.sum(keepdims=1)",
+                                    "delta.sum(dtype=float)"])
+def test_matrix_keywords_are_checked_before_evaluation(answer):
+    with pytest.raises(CheckError, match="takes only axis="):
+        check("bias_gradient", answer)
+
+
+def test_a_division_by_zero_is_a_value_not_a_warning(recwarn):
+    v = check("bias_gradient", "delta.sum(axis=0)/0")
+    assert v.status == "incorrect" and "inf" in v.counterexample and not recwarn.list
