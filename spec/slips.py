@@ -137,6 +137,7 @@ SLIPS: Mapping[str, Slip] = _rows(
       "hidden": "g' was evaluated at the output a instead of z",
       "network": "g' was evaluated at the layer's output a instead of z"},
      {"": "g' was evaluated at the output y instead of at the input z: use g'(z) = {gprime}",
+      "derivative": "g' was evaluated at the output a = g(z) instead of at the input z: use g'(z) = {gprime}",
       "in_y": "g' was evaluated at the output y instead of at the input z: use g'(z) = {gprime}, "
               "i.e. {in_y} in terms of y",
       "matrix": "g' is taken of the layer's output A instead of its pre-activation Z: write {fixed}"},

@@ -96,9 +96,12 @@ def check_derivative(activation_text, answer, of: str = "z", labels=API_LABELS) 
 
 
 def _derivative_slips(name, g, prime_a, expected) -> tuple:
-    """Wrong forms students write for g'(z): g'(a)'s formula in z, g itself, another g'."""
+    """Wrong forms students write for g'(z): g itself, g' evaluated at the output g(z),
+    g'(a)'s formula in z, another activation's g'."""
     label = name or "g"
-    wrong = [(g, slips.hint("function_not_derivative", name=label), "function_not_derivative")]
+    wrong = [(g, slips.hint("function_not_derivative", name=label), "function_not_derivative"),
+             (expected.xreplace({z: g}), slips.hint("gprime_of_output", "derivative", gprime=expected),
+              "gprime_of_output")]
     if prime_a is not None and prime_a.free_symbols:
         wrong.append((prime_a.subs(a, z), slips.hint("prime_of_output", name=name, prime_a=prime_a,
                                                      written=prime_a.subs(a, sp.Symbol(f"{name}(z)"))),

@@ -197,3 +197,9 @@ def test_matrix_keywords_are_checked_before_evaluation(answer):
 def test_a_division_by_zero_is_a_value_not_a_warning(recwarn):
     v = check("bias_gradient", "delta.sum(axis=0)/0")
     assert v.status == "incorrect" and "inf" in v.counterexample and not recwarn.list
+
+
+@pytest.mark.parametrize("activation, answer", [("z**3", "3*(z**3)**2"), ("sin(z)", "cos(sin(z))")])
+def test_gprime_at_the_output_is_named_for_custom_activations(activation, answer):
+    v = check("derivative", answer, activation=activation)
+    assert v.slip == "gprime_of_output" and "output a = g(z)" in v.hint
