@@ -17,7 +17,7 @@ naming the parameter.
 """
 from __future__ import annotations
 
-from deltaspec.spec.checking import deadline, matrix, scalar
+from deltaspec.spec.checking import deadline, matrix, notation, scalar
 from deltaspec.spec.checking.errors import CheckError, TooComplex
 from deltaspec.spec.checking.verdict import Verdict
 
@@ -42,20 +42,36 @@ def check(rule: str, answer: str, *, activation: str | None = None, loss: str | 
     given = {"activation": activation, "loss": loss, "of": of, "layout": layout, "mean": mean}
     _validate(rule, given, labels)
     deadline.validate(time_limit)
-    with deadline.limit(time_limit):
-        if rule == "derivative":
-            return scalar.check_derivative(activation, answer, of=of, labels=labels)
-        if rule == "loss_derivative":
-            return scalar.check_loss_derivative(loss, answer, labels=labels)
-        if rule == "delta":
-            return scalar.check_delta(loss, activation, answer, labels=labels)
-        return matrix.check(rule, answer, activation=activation, layout=layout, mean=mean, labels=labels)
+    try:
+        with deadline.limit(time_limit):
+            return _dispatch(rule, answer, given, labels)
+    except CheckError:
+        raise
+    except (ArithmeticError, TypeError, ValueError, RecursionError, MemoryError, IndexError, KeyError) as exc:
+        # SymPy or NumPy refusing an odd but well-formed input: bad input all the same, in one line
+        raise CheckError(f"could not check this input ({type(exc).__name__}: {notation.first_line(exc)})") from None
+
+
+def _dispatch(rule: str, answer, given: dict, labels: dict) -> Verdict:
+    if rule == "derivative":
+        return scalar.check_derivative(given["activation"], answer, of=given["of"], labels=labels)
+    if rule == "loss_derivative":
+        return scalar.check_loss_derivative(given["loss"], answer, labels=labels)
+    if rule == "delta":
+        return scalar.check_delta(given["loss"], given["activation"], answer, labels=labels)
+    return matrix.check(rule, answer, activation=given["activation"], layout=given["layout"],
+                        mean=given["mean"], labels=labels)
 
 
 def _validate(rule, given: dict, labels: dict) -> None:
     """The rule is known, its required parameters are there, and no other is set."""
-    if rule not in RULES:
+    if not isinstance(rule, str) or rule not in RULES:
         raise CheckError(f"rule must be one of {', '.join(RULES)}; got {rule!r}")
+    for name in ("activation", "loss", "of", "layout"):
+        if given[name] is not None and not isinstance(given[name], str):
+            raise CheckError(f"{labels[name]} must be a string, not {type(given[name]).__name__}")
+    if not isinstance(given["mean"], bool):
+        raise CheckError(f"{labels['mean']} must be True or False, not {given['mean']!r}")
     for name in REQUIRED.get(rule, ()):
         if given[name] is None:
             raise CheckError(f"rule {rule!r} needs {labels[name]}")

@@ -8,9 +8,10 @@ by Python's ``ast`` and *interpreted* here, node by node, never eval'd. What may
 * names of the rule's matrices and N (the number of samples; ``m`` is an alias);
 * ``+ - * / ** @``, unary minus, numbers, ``X.T``, comparisons ``Z > 0`` (1 where true);
 * functions, bare or with a ``np.``/``numpy.`` prefix: g, g_prime, every catalog
-  activation and its ``_prime``, exp, log, tanh, sqrt, abs, maximum, where, sum, mean,
-  dot, matmul, multiply, transpose, ones_like; methods ``.sum .mean .dot .transpose``
-  with ``axis=`` and ``keepdims=``.
+  activation and its ``_prime``, exp, log, tanh, sqrt, abs, maximum, where, heaviside,
+  power, square, sum, mean, dot, matmul, multiply, transpose, ones_like; methods ``.sum
+  .mean .dot .transpose .astype(float)``; a sum's axis by position or ``axis=``, and
+  ``keepdims=``.
 
 The same tree is evaluated on float64 matrices (random instances) and on object matrices
 of SymPy symbols (the proof), through a :class:`Backend`.
@@ -27,7 +28,7 @@ import sympy as sp
 from deltaspec.spec.checking import notation
 from deltaspec.spec.checking.errors import CheckError
 
-_METHODS = {"sum", "mean", "dot", "transpose"}
+_METHODS = {"sum", "mean", "dot", "transpose", "astype"}
 _REDUCTIONS = {"sum", "mean"}
 _MODULES = {"np", "numpy"}
 
@@ -42,7 +43,9 @@ class Backend:
 
     number: Callable
     elementwise: Callable  # (name, array) -> array, for g, g_prime, exp, ...
-    step: Callable  # (array, strict) -> 1 where > 0 (>= 0 unless strict), else 0
+    step: Callable  # (array, value at 0) -> 1 where > 0, the value where 0, else 0
+    count: Callable = float  # an axis's length as a divisor (the samples axis: N)
+    reduced: Callable = lambda result, source: None  # a check on what a sum or mean gives
 
 
 def parse(text, what: str, names, renames: dict) -> ast.Expression:
@@ -89,22 +92,33 @@ def _check(node, what: str, names: set) -> None:
 
 def _check_call(node: ast.Call, what: str, names: set) -> None:
     func = node.func
+    method = False
     if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and func.value.id in _MODULES:
         name = func.attr
     elif isinstance(func, ast.Attribute) and func.attr in _METHODS:
-        name = func.attr
+        name, method = func.attr, True
         _check(func.value, what, names)
     elif isinstance(func, ast.Name):
         name = func.id
     else:
         raise CheckError(f"{what}: {ast.unparse(func)!r} cannot be called")
-    if name not in FUNCTIONS and name not in _elementwise_names():
+    if name == "astype":
+        if not (method and len(node.args) == 1 and isinstance(node.args[0], ast.Name)
+                and node.args[0].id in ("float", "int") and not node.keywords):
+            raise CheckError(f"{what}: write .astype(float) or .astype(int)")
+        return
+    if name not in FUNCTIONS and name not in _elementwise_names() and name not in _REDUCTIONS \
+            and name != "heaviside":
         raise CheckError(f"{what}: unknown function {name!r}")
     for kw in node.keywords:
         if not _keyword_ok(kw):
             raise CheckError(f"{what}: {name}() takes only axis= (an axis number or None) and "
                              "keepdims= (True or False)")
-    for arg in node.args:
+    args = list(node.args)
+    if name in _REDUCTIONS and len(args) == (1 if method else 2):  # sum(X, 0), X.sum(0)
+        if not _keyword_ok(ast.keyword(arg="axis", value=args.pop())):
+            raise CheckError(f"{what}: {name}()'s axis is an axis number or None")
+    for arg in args:
         _check(arg, what, names)
 
 
@@ -140,11 +154,6 @@ def _axis_sum(x, axis=None, keepdims=False):
     return np.sum(x, axis=axis, keepdims=keepdims)
 
 
-def _axis_mean(x, axis=None, keepdims=False):
-    count = np.size(x) if axis is None else np.shape(x)[axis]
-    return np.sum(x, axis=axis, keepdims=keepdims) / count
-
-
 def _matmul(u, v, text=""):
     if np.ndim(u) == 0 or np.ndim(v) == 0:
         raise ShapeError(f"{text}: @ needs two matrices, not a number")
@@ -163,7 +172,8 @@ def _broadcast(op, u, v, text=""):
 
 
 FUNCTIONS = {
-    "sum": _axis_sum, "mean": _axis_mean, "dot": _matmul, "matmul": _matmul,
+    "dot": _matmul, "matmul": _matmul,
+    "power": lambda u, v: _broadcast(np.power, u, v, "power"), "square": lambda u: u * u,
     "multiply": lambda u, v: _broadcast(np.multiply, u, v, "multiply"),
     "transpose": lambda u: np.transpose(u), "ones_like": lambda u: np.ones_like(u),
     "maximum": lambda u, v: _maximum(u, v), "where": lambda c, u, v: c * u + (1 - c) * v,
@@ -203,7 +213,15 @@ class _Interpreter:
         left, right = self.visit(node.left), self.visit(node.comparators[0])
         op = node.ops[0]
         diff = left - right if isinstance(op, (ast.Gt, ast.GtE)) else right - left
-        return self.backend.step(diff, isinstance(op, (ast.Gt, ast.Lt)))
+        return self.backend.step(diff, 0 if isinstance(op, (ast.Gt, ast.Lt)) else 1)
+
+    def _mean(self, x, axis=None, keepdims=False):
+        """The sum over ``axis`` divided by its length (the samples axis: by N)."""
+        lengths = np.shape(x) if axis is None else (np.shape(x)[axis],)
+        divisor = 1
+        for length in lengths:
+            divisor = divisor * self.backend.count(length)
+        return np.sum(x, axis=axis, keepdims=keepdims) / divisor
 
     def visit_BinOp(self, node):
         u, v = self.visit(node.left), self.visit(node.right)
@@ -216,13 +234,22 @@ class _Interpreter:
 
     def visit_Call(self, node):
         func = node.func
-        args = [self.visit(arg) for arg in node.args]
+        method = isinstance(func, ast.Attribute) and not (isinstance(func.value, ast.Name)
+                                                          and func.value.id in _MODULES)
+        name = func.attr if isinstance(func, ast.Attribute) else func.id
+        if name == "astype":
+            return self.visit(func.value)
+        positional = list(node.args)
         kwargs = {kw.arg: ast.literal_eval(kw.value) for kw in node.keywords}
-        if isinstance(func, ast.Attribute) and not (isinstance(func.value, ast.Name) and func.value.id in _MODULES):
+        if name in _REDUCTIONS and len(positional) == (1 if method else 2):
+            kwargs["axis"] = ast.literal_eval(positional.pop())
+        args = [self.visit(arg) for arg in positional]
+        if method:
             args = [self.visit(func.value), *args]  # a method: the object is the first argument
-            name = func.attr
-        else:
-            name = func.attr if isinstance(func, ast.Attribute) else func.id
+        if name in _REDUCTIONS:
+            return self._reduce(node, name, args, kwargs)
+        if name == "heaviside" and len(args) == 2:
+            return self.backend.step(args[0], args[1])
         if name in ("dot", "matmul"):
             if len(args) != 2:
                 raise ShapeError(f"{ast.unparse(node)}: {name} takes two matrices")
@@ -235,6 +262,16 @@ class _Interpreter:
         if len(args) != 1 or kwargs:
             raise ShapeError(f"{ast.unparse(node)}: {name}() is elementwise and takes one matrix")
         return self.backend.elementwise(name, args[0])
+
+    def _reduce(self, node, name, args, kwargs):
+        if len(args) != 1:
+            raise ShapeError(f"{ast.unparse(node)}: {name} takes one matrix")
+        try:
+            result = (self._mean if name == "mean" else _axis_sum)(args[0], **kwargs)
+        except (ValueError, TypeError, IndexError, np.exceptions.AxisError) as exc:
+            raise ShapeError(f"{ast.unparse(node)}: {notation.first_line(exc)}") from None
+        self.backend.reduced(result, args[0])
+        return result
 
 
 # ---------------------------------------------------------------- display

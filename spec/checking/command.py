@@ -43,8 +43,8 @@ class _Once(argparse.Action):
         setattr(namespace, self.dest, values)
 
 
-def _parser() -> _Parser:
-    p = _Parser(prog="python -m deltaspec.spec check", allow_abbrev=False,
+def _parser(add_help: bool = True) -> _Parser:
+    p = _Parser(prog="python -m deltaspec.spec check", allow_abbrev=False, add_help=add_help,
                 description="Check a hand-derived formula against the spec. Exit 0 proved, 1 incorrect, "
                             "2 bad input or too complex, 3 agrees numerically but not proved.")
     p.add_argument("--activation", action=_Once, help="catalog name or an expression in z (or x)")
@@ -84,7 +84,8 @@ def _seconds(text) -> float:
     try:
         return deadline.validate(float(text))
     except (ValueError, CheckError):
-        raise CheckError(f"--time-limit must be a positive number of seconds, not {text!r}") from None
+        raise CheckError(f"--time-limit must be a number of seconds in (0, {deadline.MAX_SECONDS:g}], "
+                         f"not {text!r}") from None
 
 
 def _one(args):
@@ -122,6 +123,7 @@ def _batch(args, parser) -> int:
     if others or args.mean:
         raise CheckError("--batch takes the checks from the file; give no other flag but --time-limit")
     counts = {0: 0, 1: 0, 2: 0, 3: 0}
+    parser = _parser(add_help=False)  # --help on a line is an error there, not a help page that ends the batch
     for number, line in enumerate(_batch_lines(args.batch), start=1):
         if not line.strip() or line.lstrip().startswith("#"):
             continue
@@ -145,6 +147,9 @@ def _batch_line(number: int, line: str, parser, time_limit) -> int:
         verdict = _one(args)
     except ValueError as exc:  # CheckError, and shlex's "No closing quotation"
         print(f"line {number}: error: {' '.join(str(exc).split())}")
+        return 2
+    except Exception as exc:  # one line whatever went wrong: the other lines still get checked
+        print(f"line {number}: error: could not check this input ({type(exc).__name__}: {notation.first_line(exc)})")
         return 2
     print(f"line {number}: {verdict.report()}")
     return verdict.exit_status

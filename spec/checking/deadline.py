@@ -25,11 +25,14 @@ class _Alarm(BaseException):
     """Raised by the timer inside SymPy; never escapes :func:`limit`."""
 
 
+MAX_SECONDS = 86400.0
+
+
 def validate(seconds) -> float:
-    """A positive finite number of seconds, else a one-line CheckError."""
+    """A positive number of seconds, at most a day, else a one-line CheckError."""
     if isinstance(seconds, bool) or not isinstance(seconds, (int, float)) or not math.isfinite(seconds) \
-            or seconds <= 0:
-        raise CheckError(f"time_limit must be a positive number of seconds, not {seconds!r}")
+            or not 0 < seconds <= MAX_SECONDS:
+        raise CheckError(f"time_limit must be a number of seconds in (0, {MAX_SECONDS:g}], not {seconds!r}")
     return float(seconds)
 
 
@@ -39,21 +42,31 @@ def _can_alarm() -> bool:
 
 @contextlib.contextmanager
 def limit(seconds: float):
-    """Run the body for at most ``seconds`` of wall time, else raise TooComplex(seconds)."""
+    """Run the body for at most ``seconds`` of wall time, else raise TooComplex(seconds).
+
+    The alarm may ring at any bytecode, the clean-up included: the outer ``try`` catches it
+    wherever it lands, and the handler is put back either way."""
     seconds = validate(seconds)
     if not _can_alarm():
         yield
         return
+    armed = [True]
 
     def ring(signum, frame):
-        raise _Alarm
+        if armed[0]:
+            raise _Alarm
 
     previous = signal.signal(signal.SIGALRM, ring)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
     try:
-        yield
+        try:
+            signal.setitimer(signal.ITIMER_REAL, seconds)
+            yield
+        finally:
+            armed[0] = False
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.signal(signal.SIGALRM, previous)
     except _Alarm:
-        raise TooComplex(seconds) from None
-    finally:
+        armed[0] = False
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
+        raise TooComplex(seconds) from None

@@ -93,7 +93,9 @@ def _known_forms(p, at, s, e):
             forms.append((v, description, code))
     candidates = [(form, desc, code, ()) for form, desc, code in forms[1:]]
     with_nk = N in at
-    candidates += [(form, desc, code, combo) for combo in _rescalings(with_nk) for form, desc, code in forms]
+    # a known wrong form with at most one rescaling: more would explain anything
+    candidates += [(form, desc, code, combo) for combo in _rescalings(with_nk) for form, desc, code in forms
+                   if desc is None or len(combo) <= 1]
     candidates.sort(key=lambda cand: (cand[1] is not None) + len(cand[3]))
     for form, desc, code, combo in candidates:
         factor = _rescale(combo)
@@ -238,7 +240,8 @@ def _constant_ratio(p, at, s, e):
     usable = np.isfinite(s) & np.isfinite(e) & (np.abs(e) > 1e-9)
     if usable.sum() < 10:
         return None
-    ratio = s[usable] / e[usable]
+    with np.errstate(all="ignore"):
+        ratio = s[usable] / e[usable]
     if np.isclose(ratio[0], 0) or np.isclose(ratio[0], 1) or not sampling.matches(s, ratio[0] * e):
         return None
     c = sp.nsimplify(ratio[0], tolerance=1e-8, rational=True)

@@ -50,13 +50,14 @@ class Problem:
     loss: losses.Loss | None = None
     gprime: sp.Expr | None = None  # g' in the native symbols, to name an extra or missing g'
     y_range: tuple = (-3.0, 3.0)
+    t_range: tuple = (0.01, 0.99)  # targets: any number for a loss without a logarithm
     notes: tuple = ()
     expected_text: str = ""
 
 
 def judge(p: Problem) -> Verdict:
     """Numeric test away from kinks, then the kinks, then the symbolic proof."""
-    at = sampling.points(p.base, p.kinks, p.y_range)
+    at = sampling.points(p.base, p.kinks, p.y_range, p.t_range)
     s_base, e_base = p.to_base(p.student), p.to_base(p.expected)
     s, e = sampling.values(s_base, at), sampling.values(e_base, at)
     if not np.isfinite(e).any():
@@ -77,7 +78,7 @@ def judge(p: Problem) -> Verdict:
         return verdict(p, "proved", proved, None, None)
     count = int((np.isfinite(s) & np.isfinite(e)).sum())
     return verdict(p, "numeric", f"agrees numerically at {count} points "
-                   f"({sampling.domain(p.base, p.y_range)}), but SymPy could not prove it: "
+                   f"({sampling.domain(p.base, p.y_range, p.t_range)}), but SymPy could not prove it: "
                    "this is evidence, not a proof", None, None)
 
 

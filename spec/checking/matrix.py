@@ -17,7 +17,8 @@ gradient, as in courses that write dW = (1/m) dZ A_prevᵀ: dW and db carry a 1/
 How a verdict is reached: the formula is evaluated on three random instances whose
 dimensions N, n_prev, n, n_next are all different (so a missing transpose cannot hide
 behind a square matrix); a shape error or a wrong value is a counterexample. Then it is
-evaluated on matrices of SymPy symbols (N=2, n_prev=3, n=4, n_next=5) and each entry's
+evaluated on matrices of SymPy symbols (2 samples, n_prev=3, n=4, n_next=5; N itself a
+symbol, so a factor that vanishes at the instances' N proves nothing) and each entry's
 difference from the rule is proved 0: the entries are polynomials in the matrix symbols,
 whose coefficients (functions of one z) are proved 0 by ``spec.derive.prove_equal``.
 A wrong formula gets its slip named by one edit that makes it right (``matrix_hints``).
@@ -39,6 +40,7 @@ RULES = ("hidden_delta", "weight_gradient", "bias_gradient", "layer_backward")
 LAYER_PARTS = ("dZ", "dW", "db", "dA_prev")
 INSTANCE_DIMS = ((2, 3, 4, 5), (5, 4, 3, 2), (1, 2, 3, 4))  # N, n_prev, n, n_next: all different
 SYMBOLIC_DIMS = (2, 3, 4, 5)
+N_SYMBOL = sp.Symbol("N", positive=True)
 SEED = 20241204
 
 # the names each rule offers, and the aliases students use for them
@@ -121,7 +123,7 @@ def _float_backend(s: Setting) -> arrays.Backend:
             name, lambda u: _scalar_function(name)(u))(x)
 
     return arrays.Backend(number=float, elementwise=elementwise,
-                          step=lambda d, strict: (d > 0 if strict else d >= 0).astype(float))
+                          step=lambda d, at_zero: np.heaviside(np.asarray(d, dtype=float), at_zero))
 
 
 def _scalar_function(name):
@@ -154,9 +156,21 @@ def _symbolic_backend(s: Setting) -> arrays.Backend:
     def elementwise(name, x):
         return np.vectorize(scalar(name), otypes=[object])(x)
 
+    def count(length: int):
+        return N_SYMBOL if length == SYMBOLIC_DIMS[0] else sp.Integer(length)
+
     return arrays.Backend(number=lambda v: sp.nsimplify(v, rational=True), elementwise=elementwise,
-                          step=lambda d, strict: np.vectorize(lambda u: sp.Heaviside(u, 0 if strict else 1),
-                                                              otypes=[object])(d))
+                          step=lambda d, at_zero: np.vectorize(lambda u, h: sp.Heaviside(u, h),
+                                                               otypes=[object])(d, at_zero),
+                          count=count, reduced=_no_counting)
+
+
+def _no_counting(result, source) -> None:
+    """A sum that comes out a bare number counts entries: a constant that depends on the
+    instance's shapes, which could fit every instance and no other network."""
+    if np.size(source) > 1 and any(sp.sympify(v).is_number for v in np.ravel(np.asarray(result, dtype=object))):
+        raise CheckError("a sum over a matrix of constants counts its entries, a number that depends on the "
+                         "shapes: no rule has one")
 
 
 @functools.lru_cache(maxsize=16)
@@ -172,7 +186,7 @@ def symbolic_instance(s: Setting) -> tuple[dict, tuple]:
         if name not in ("Z", "A"):
             linear += list(cells.flat)
     env["A"] = _symbolic_backend(s).elementwise("g", env["Z"])
-    env["N"] = sp.Integer(SYMBOLIC_DIMS[0])
+    env["N"] = N_SYMBOL  # a symbol, not 2: a factor that vanishes at the instances' N is no proof
     return env, tuple(linear)
 
 
@@ -303,8 +317,10 @@ def _judge_part(s: Setting, part: str, text: str, tree, expected, bound: dict, n
             hint, codes = matrix_hints.diagnose(s, part, tree, expected, envs, compare)
             return _verdict(s, part, text, "incorrect", "none: see the counterexample", problem, hint, codes, tree)
     if prove(s, tree, expected, bound):
-        proof = (f"SymPy proved every entry of (yours) - (rule) is 0 on symbolic matrices "
-                 f"(N, n_prev, n, n_next = {SYMBOLIC_DIMS}), A = {s.g_name()}(Z) entrywise")
+        _, n_prev, n, n_next = SYMBOLIC_DIMS
+        proof = (f"SymPy proved every entry of (yours) - (rule) is 0 on symbolic matrices with "
+                 f"{SYMBOLIC_DIMS[0]} samples and n_prev, n, n_next = {n_prev}, {n}, {n_next} (N a symbol), "
+                 f"A = {s.g_name()}(Z) entrywise")
         return _verdict(s, part, text, "proved", proof, None, None, (), tree)
     return _verdict(s, part, text, "numeric", f"equal on {len(envs)} random instances, but SymPy could not "
                     "prove it entry by entry: evidence, not a proof", None, None, (), tree)

@@ -39,7 +39,7 @@ def diagnose(s, part, tree, expected, envs, compare):
 
 
 def _show(node) -> str:
-    return ast.unparse(node)
+    return ast.unparse(node).replace("g_prime", "g'")
 
 
 def _copy_with(tree, index, make):
@@ -192,13 +192,13 @@ def _wholes(s, tree):
     over_n = ast.BinOp(left=body, op=ast.Div(), right=ast.Name(id="N", ctx=ast.Load()))
     yield _whole(over_n), "factor_n", slips.hint("factor_n") + f" (the loss is the mean over N): {_show(over_n)}"
     times_n = ast.BinOp(left=body, op=ast.Mult(), right=ast.Name(id="N", ctx=ast.Load()))
-    yield _whole(times_n), "factor_1_over_n", slips.hint("factor_1_over_n") + " (the loss sums over the samples)"
+    why = " (the loss's 1/N is applied twice)" if s.mean else " (δ already carries the loss's reduction)"
+    yield _whole(times_n), "factor_1_over_n", slips.hint("factor_1_over_n") + why
     yield _whole(ast.UnaryOp(op=ast.USub(), operand=body)), "sign", slips.hint("sign")
     gprime = ast.Call(func=ast.Name(id="g_prime", ctx=ast.Load()), args=[ast.Name(id="Z", ctx=ast.Load())],
                       keywords=[])
     with_g = ast.BinOp(left=body, op=ast.Mult(), right=gprime)
-    yield _whole(with_g), "missing_gprime", slips.hint("missing_gprime", "matrix", fixed=_show(with_g).replace(
-        "g_prime", "g'"))
+    yield _whole(with_g), "missing_gprime", slips.hint("missing_gprime", "matrix", fixed=_show(with_g))
 
 
 def _whole(body):

@@ -26,6 +26,7 @@ import ast
 import functools
 import io
 import keyword
+import math
 import re
 import tokenize
 
@@ -217,6 +218,8 @@ def constant_value(node, what: str = "expression"):
     Bounds what SymPy will be asked to compute: a numeric exponent must be at most
     MAX_EXPONENT in size and every constant must fit in a float."""
     if isinstance(node, ast.Constant):
+        if type(node.value) is float and not math.isfinite(node.value):
+            raise CheckError(f"{what}: the number {node.value!r} is too large")
         return node.value if type(node.value) in (int, float) else None
     if isinstance(node, ast.UnaryOp):
         inner = constant_value(node.operand, what)
@@ -332,6 +335,10 @@ def _evaluate_text(text: str, what: str, symbols) -> sp.Expr:
         raise CheckError(f"{what}: cannot evaluate {text!r} ({first_line(exc)})") from None
     if not isinstance(expr, sp.Expr):
         raise CheckError(f"{what}: {text!r} is not an expression")
+    if any(power.base == 0 for power in expr.atoms(sp.Pow)):
+        # 0**u is 1 only where u = 0: an indicator of single points, which no sample finds
+        # and which SymPy's rewriting can "prove" away; no derivation needs it
+        raise CheckError(f"{what}: 0 raised to a power is not allowed")
     if expr.has(sp.I, sp.zoo, sp.nan, sp.oo, -sp.oo):
         raise CheckError(f"{what}: {text!r} is not real-valued or not finite (e.g. log(0), sqrt(-1))")
     return expr

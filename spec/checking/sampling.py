@@ -4,7 +4,8 @@ A check never trusts a narrow grid: a term that vanishes on [-3, 3] (``Heaviside
 or only matters for one sample (N = 1) must be seen. So every symbol is drawn from
 
 * 200 *narrow* points, evaluated in float64: z in [-3, 3] on a 0.01 grid (at least 0.01
-  from every kink), y in the problem's range, t half in {0, 1} and half fractional,
+  from every kink), y in the problem's range, t half in {0, 1} and half in (0, 1) (in
+  [-3, 3] for a loss without a logarithm, where a target may be any number),
   N in {1, 2, 3, 4, 5, 8}, K in {1, 2, 3, 4, 6}, S in [-1, 1];
 * 40 *wide* points, evaluated by mpmath at 40 digits (float64 would lose sigmoid'(30)
   to cancellation and call a right answer wrong): |z| (and |y|, |S| where no log needs
@@ -28,8 +29,9 @@ RTOL, ATOL = 1e-7, 1e-10
 DIGITS = 40
 
 
-def points(base, kinks=(), y_range=(-3.0, 3.0)) -> dict:
-    """{symbol: array of N_NARROW + N_WIDE values} for the symbols in ``base``."""
+def points(base, kinks=(), y_range=(-3.0, 3.0), t_range=(0.01, 0.99)) -> dict:
+    """{symbol: array of N_NARROW + N_WIDE values} for the symbols in ``base``; t is half
+    in {0, 1}, half drawn from ``t_range`` (any real for the squared losses)."""
     rng = np.random.default_rng(SEED)
     n = N_NARROW
 
@@ -47,7 +49,7 @@ def points(base, kinks=(), y_range=(-3.0, 3.0)) -> dict:
     ys = np.concatenate([grid(low, high), wide() if low < 0 else grid(low, high, N_WIDE)])
     total = n + N_WIDE
     ts = np.where(np.arange(total) % 2 == 0, rng.integers(0, 2, total).astype(float),
-                  grid(0.01, 0.99, total))
+                  grid(*t_range, total))
     columns = {z: zs, t: ts, y: ys,
                N: rng.choice([1.0, 2.0, 3.0, 4.0, 5.0, 8.0], total),
                K: rng.choice([1.0, 2.0, 3.0, 4.0, 6.0], total),
@@ -150,11 +152,11 @@ def readable(value):
     return int(value) if value.is_integer() and abs(value) < 1e15 else value
 
 
-def domain(base, y_range) -> str:
+def domain(base, y_range, t_range=(0.01, 0.99)) -> str:
     """Where the points were drawn, in words."""
     y_wide = " and |y| in [3, 40]" if y_range[0] < 0 else ""
     parts = {z: "z in [-3, 3] and |z| in [3, 40] away from kinks",
              y: f"y in [{y_range[0]:g}, {y_range[1]:g}]{y_wide}",
-             t: "t in {0, 1} and (0, 1)", N: "N in {1, 2, 3, 4, 5, 8}", K: "K in {1, 2, 3, 4, 6}",
+             t: f"t in {{0, 1}} and [{t_range[0]:g}, {t_range[1]:g}]", N: "N in {1, 2, 3, 4, 5, 8}", K: "K in {1, 2, 3, 4, 6}",
              S: "S in [-1, 1] and |S| in [3, 40]"}
     return ", ".join(parts[sym] for sym in base)

@@ -50,9 +50,16 @@ def loss(name, labels=API_LABELS) -> losses.Loss:
         raise CheckError(f"{labels['loss']}: {notation.first_line(exc)}") from None
 
 
+def _t_range(loss_: losses.Loss) -> tuple:
+    """Where targets are drawn: (0, 1) where a logarithm needs it, else any number near 0."""
+    return (0.01, 0.99) if loss_.term.has(sp.log) else (-3.0, 3.0)
+
+
 def _kink_note(name) -> str:
-    if name:
+    if name and activations.CATALOG[name].kink_convention:
         return f"the spec's convention is {activations.CATALOG[name].kink_convention}"
+    if name:
+        return f"{name} has no kink: its derivative is smooth there"
     return "the convention at a kink is the derivative of the branch on its left"
 
 
@@ -168,6 +175,7 @@ def check_delta(loss_name, activation_text, answer, labels=API_LABELS) -> Verdic
         substitution=f"y = {_label(name, activation_text)}", shown={"y": g},
         kinks=_kinks(name, sub(student), sub(expected), g), custom_kinks=name is None,
         kink_note=_kink_note(name), wrong_forms=_delta_slips(loss_, name, g, gprime, prime_a), loss=loss_,
+        t_range=_t_range(loss_),
         gprime=prime_a.subs(a, y) if prime_a is not None else gprime,
         notes=(f"(y stands for {_label(name, activation_text)}: write either)",)))
 
@@ -223,7 +231,8 @@ def check_loss_derivative(loss_name, answer, labels=API_LABELS) -> Verdict:
     return judge(Problem(
         rule="loss_derivative", subject=f"dE/dy (one element) for loss {loss_.name}", student_text=answer.strip(),
         student=student, expected=expected, base=(y, losses.t, losses.N, losses.K), loss=loss_,
-        y_range=(0.01, 0.99) if logs else (-3.0, 3.0), wrong_forms=_loss_slips(loss_.name, expected)))
+        y_range=(0.01, 0.99) if logs else (-3.0, 3.0), t_range=_t_range(loss_),
+        wrong_forms=_loss_slips(loss_.name, expected)))
 
 
 def _loss_slips(loss_name, dedy) -> tuple:

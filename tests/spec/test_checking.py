@@ -203,3 +203,92 @@ def test_a_division_by_zero_is_a_value_not_a_warning(recwarn):
 def test_gprime_at_the_output_is_named_for_custom_activations(activation, answer):
     v = check("derivative", answer, activation=activation)
     assert v.slip == "gprime_of_output" and "output a = g(z)" in v.hint
+
+
+# ------------------------------------------------------------------ attacks on the checker itself
+
+
+@pytest.mark.parametrize("rule, answer, params", [
+    ("derivative", "sigmoid'(z) + 100*0**(sin(z)**2)", {"activation": "sigmoid"}),
+    ("loss_derivative", "(2*(y-t)/(N*K))*(1 + 0**(sin(pi*N/6)**2))", {"loss": "mse"}),
+])
+def test_a_power_of_zero_cannot_smuggle_a_single_point_past_the_proof(rule, answer, params):
+    with pytest.raises(CheckError, match="0 raised to a power"):
+        check(rule, answer, **params)
+
+
+def test_a_factor_vanishing_at_the_instances_n_is_no_proof():
+    v = check("weight_gradient", "A_prev.T @ delta * (1 + (N-1)*(N-2)*(N-5))")
+    assert v.status != "proved"
+
+
+def test_a_count_of_entries_is_refused():
+    ones = "np.ones_like(W).sum()"
+    with pytest.raises(CheckError, match="counts its entries"):
+        check("hidden_delta", f"(delta @ W.T) * g'(Z) * (1 + ({ones}-20)*({ones}-6)*({ones}-12))")
+
+
+def test_targets_are_drawn_beyond_0_1_where_the_loss_allows_it():
+    assert check("loss_derivative", "2*(y - Abs(t))/(N*K)", loss="mse").status == "incorrect"
+    assert check("delta", "(σ(z) - t)/(N*K)", loss="bce", activation="sigmoid").status == "proved"
+
+
+@pytest.mark.parametrize("answer, params", [
+    ("delta.sum(0)", {}), ("np.sum(delta, 0)", {}), ("np.mean(delta, axis=0)", {"mean": True}),
+])
+def test_more_numpy_spellings_of_the_bias_gradient(answer, params):
+    assert check("bias_gradient", answer, **params).status == "proved"
+
+
+@pytest.mark.parametrize("answer, activation", [
+    ("(delta @ W.T) * np.heaviside(Z, 0)", "relu"), ("(delta @ W.T) * (Z > 0).astype(float)", "relu"),
+    ("(delta @ W.T) * (1 - np.square(A))", "tanh"), ("(delta @ W.T) * (1 - np.power(A, 2))", "tanh"),
+])
+def test_more_numpy_spellings_of_the_hidden_delta(answer, activation):
+    assert check("hidden_delta", answer, activation=activation).status == "proved"
+
+
+@pytest.mark.parametrize("limit", [1e-7, 1e-300])
+def test_a_tiny_time_limit_is_too_complex_not_a_crash(limit):
+    with pytest.raises(TooComplex):
+        check("derivative", "σ'(z)", activation="sigmoid", time_limit=limit)
+
+
+@pytest.mark.parametrize("kwargs, says", [
+    ({"time_limit": 1e300}, "time_limit"), ({"activation": ["relu"]}, "activation must be a string"),
+    ({"of": 3}, "of must be a string"),
+])
+def test_odd_parameter_types_are_one_line_check_errors(kwargs, says):
+    params = {"activation": "sigmoid", **kwargs}
+    with pytest.raises(CheckError, match=says):
+        check("derivative", "z", **params)
+
+
+@pytest.mark.parametrize("answer", ["0.1e400", "z**z**z**z"])
+def test_numbers_too_large_for_sympy_are_check_errors(answer):
+    with pytest.raises(CheckError):
+        check("derivative", answer, activation="sigmoid")
+
+
+def test_no_warning_reaches_the_student(recwarn):
+    check("derivative", "sinh(z)**100", activation="sigmoid")
+    assert not [w for w in recwarn.list if issubclass(w.category, RuntimeWarning)]
+
+
+def test_a_batch_goes_on_past_any_bad_line_and_help_is_no_escape(tmp_path, capfd):
+    sheet = tmp_path / "sheet.txt"
+    sheet.write_text("--activation sigmoid --derivative \"z*(1 - z)\"\n"
+                     "--hidden-delta \"(delta @ W.T) * Piecewise(Z)\"\n"
+                     "--help\n"
+                     "--activation sigmoid --derivative \"0.1e400\"\n"
+                     "--activation sigmoid --derivative \"σ(z)(1 - σ(z))\"\n", encoding="utf-8")
+    assert main(["--batch", str(sheet)]) == 2
+    out = capfd.readouterr().out
+    assert "line 5: CORRECT (proved)" in out and "line 3: error:" in out and "usage:" not in out
+    assert out.rstrip().endswith("5 checks: 1 proved, 1 incorrect, 0 not proved, 3 errors")
+
+
+def test_hints_name_the_real_slip():
+    assert check("derivative", "exp(-z**2)*(-2)", activation="rbf").slip == "missing_factor"
+    v = check("derivative", "sigmoid'(z)*sign(z)**2", activation="sigmoid")
+    assert v.status == "kink" and "sigmoid has no kink" in v.hint
