@@ -30,7 +30,9 @@ and `spec/losses.py`; none is typed in. Each line marked **proved** was checked
 symbolically when this page was rendered (`spec/derive.py`). The numbers in the worked
 step are computed by the same NumPy functions the reference network calls.
 What reproducing the five seed tutorials needs (their conventions, variable names and
-quirks) is on a separate page, [REPRODUCTION.md](REPRODUCTION.md).
+quirks) is on a separate page, [REPRODUCTION.md](REPRODUCTION.md). To check a formula you
+derived by hand against this page (a derivative, a delta, a matrix rule in NumPy notation),
+use `python -m deltaspec.spec check` ([CHECKER.md](CHECKER.md)).
 """
 
 PLOTS_DIR = "plots"
