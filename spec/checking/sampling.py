@@ -49,7 +49,7 @@ def points(base, kinks=(), y_range=(-3.0, 3.0), t_range=(0.01, 0.99)) -> dict:
     ys = np.concatenate([grid(low, high), wide() if low < 0 else grid(low, high, N_WIDE)])
     total = n + N_WIDE
     ts = np.where(np.arange(total) % 2 == 0, rng.integers(0, 2, total).astype(float),
-                  grid(*t_range, total))
+                  grid(t_range[0], t_range[1], total))
     columns = {z: zs, t: ts, y: ys,
                N: rng.choice([1.0, 2.0, 3.0, 4.0, 5.0, 8.0], total),
                K: rng.choice([1.0, 2.0, 3.0, 4.0, 6.0], total),
