@@ -8,7 +8,7 @@ import functools
 import pytest
 
 from deltaspec.spec import check
-from tests.spec.derivation_bank import BANK
+from derivation_bank import BANK  # beside this file: pytest puts its folder on sys.path
 
 CORRECT = [d for d in BANK if d.slip is None]
 WRONG = [d for d in BANK if d.slip is not None]
