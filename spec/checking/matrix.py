@@ -217,8 +217,8 @@ def compare(s: Setting, part: str, student_tree, expected_tree, env) -> str | No
         if np.allclose(mine, want, rtol=1e-9, atol=1e-12):
             return None
         worst = np.unravel_index(np.argmax(np.abs(mine - want)), want.shape)
-    return (f"values differ: at index {tuple(int(i) for i in worst)} yours = {mine[worst]:.6g}, "
-            f"correct = {want[worst]:.6g}")
+    return (f"values differ: at index {tuple(int(i) for i in worst)} yours = {mine[worst] + 0.0:.6g}, "
+            f"correct = {want[worst] + 0.0:.6g}")  # + 0.0: no "-0"
 
 
 def _what(part: str) -> str:
@@ -238,8 +238,9 @@ def instances(s: Setting, correct_parts: dict | None = None) -> list[dict]:
     return out
 
 
-def prove(s: Setting, student_tree, expected_tree, bound: dict | None = None) -> bool:
-    """Entry by entry on the symbolic instance: (yours) - (rule) == 0."""
+def prove(s: Setting, student_tree, expected_tree, bound: dict | None = None, away: bool = False) -> bool:
+    """Entry by entry on the symbolic instance: (yours) - (rule) == 0 (with ``away``, only
+    where no entry of Z sits on a kink of the activation)."""
     env, linear = symbolic_instance(s)
     env = dict(env)
     backend = _symbolic_backend(s)
@@ -250,10 +251,10 @@ def prove(s: Setting, student_tree, expected_tree, bound: dict | None = None) ->
     if mine.shape != want.shape:
         mine = mine.reshape(want.shape)
     kinks = tuple(activations.CATALOG[s.activation].kinks) if s.activation else ()
-    return all(_entry_is_zero(sp.expand(m - w), linear, kinks) for m, w in zip(mine.flat, want.flat))
+    return all(_entry_is_zero(sp.expand(m - w), linear, kinks, away) for m, w in zip(mine.flat, want.flat))
 
 
-def _entry_is_zero(diff, linear, kinks) -> bool:
+def _entry_is_zero(diff, linear, kinks, away: bool = False) -> bool:
     if diff == 0:
         return True
     gens = [x for x in linear if diff.has(x)]
@@ -261,14 +262,14 @@ def _entry_is_zero(diff, linear, kinks) -> bool:
         coefficients = sp.Poly(diff, *gens).coeffs() if gens else [diff]
     except sp.PolynomialError:
         return False
-    return all(_coefficient_is_zero(c, kinks) for c in coefficients)
+    return all(_coefficient_is_zero(c, kinks, away) for c in coefficients)
 
 
-def _coefficient_is_zero(c, kinks) -> bool:
+def _coefficient_is_zero(c, kinks, away: bool = False) -> bool:
     """c is a function of Z entries only; one Z entry is renamed z and cached."""
     zs = [x for x in c.free_symbols if x.name.startswith("Z_")]
     if len(zs) == 1:
-        return _zero_in_z(c.xreplace({zs[0]: activations.z}), kinks)
+        return _zero_in_z(c.xreplace({zs[0]: activations.z}), kinks, away)
     try:
         return sp.simplify(c) == 0
     except Exception:  # not proved
@@ -276,8 +277,13 @@ def _coefficient_is_zero(c, kinks) -> bool:
 
 
 @functools.lru_cache(maxsize=256)
-def _zero_in_z(c, kinks) -> bool:
+def _zero_in_z(c, kinks, away: bool = False) -> bool:
+    """c(z) == 0 for every real z (with ``away``: on each side of every kink, z = b ± p)."""
     try:
+        if away and kinks:
+            side = sp.Symbol("p", positive=True)
+            return all(derive.prove_equal(c.subs(activations.z, b + sign * side), sp.Integer(0))
+                       for b in kinks for sign in (1, -1))
         return derive.prove_equal(c, sp.Integer(0), activations.z, kinks)
     except Exception:  # SymPy gives up: not proved
         return False
@@ -322,8 +328,27 @@ def _judge_part(s: Setting, part: str, text: str, tree, expected, bound: dict, n
                  f"{SYMBOLIC_DIMS[0]} samples and n_prev, n, n_next = {n_prev}, {n}, {n_next} (N a symbol), "
                  f"A = {s.g_name()}(Z) entrywise")
         return _verdict(s, part, text, "proved", proof, None, None, (), tree)
+    kinks = tuple(activations.CATALOG[s.activation].kinks) if s.activation else ()
+    if kinks and prove(s, tree, expected, bound, away=True):
+        return _kink_verdict(s, part, text, tree, expected, bound, kinks[0])
     return _verdict(s, part, text, "numeric", f"equal on {len(envs)} random instances, but SymPy could not "
                     "prove it entry by entry: evidence, not a proof", None, None, (), tree)
+
+
+def _kink_verdict(s: Setting, part: str, text: str, tree, expected, bound: dict, kink) -> Verdict:
+    """Right wherever no entry of Z sits on the kink: the value there is the convention's."""
+    env = instances(s, bound)[0]
+    z_matrix = env["Z"].copy()
+    z_matrix.flat[0] = float(kink)
+    env.update(Z=z_matrix, A=_float_backend(s).elementwise("g", z_matrix))
+    for name, bound_tree in bound.items():
+        env[name] = arrays.evaluate(bound_tree, env, _float_backend(s))
+    where = compare(s, part, tree, expected, env) or "they differ where an entry of Z is on the kink"
+    convention = activations.CATALOG[s.g_name()].kink_convention  # only a catalog activation has kinks
+    proof = (f"SymPy proved every entry equal wherever no entry of Z is {kink} (each side of the kink), "
+             "but not at the kink itself")
+    hint = f"right except where an entry of Z is exactly {kink}: the spec's convention is {convention}"
+    return _verdict(s, part, text, "kink", proof, f"with Z[0, 0] = {kink}: {where}", hint, ("kink_value",), tree)
 
 
 def _subject(s: Setting, part: str) -> str:
@@ -394,7 +419,7 @@ def _layer_proof(verdicts) -> str:
 
 
 def _combine(s: Setting, answer: str, verdicts) -> Verdict:
-    order = ("incorrect", "numeric", "proved")
+    order = ("incorrect", "kink", "numeric", "proved")
     status = min((v.status for _, v in verdicts), key=order.index)
     lines = [f"{part}: {v.headline}" + (f" ({v.counterexample})" if v.counterexample else "")
              for part, v in verdicts]

@@ -292,3 +292,12 @@ def test_hints_name_the_real_slip():
     assert check("derivative", "exp(-z**2)*(-2)", activation="rbf").slip == "missing_factor"
     v = check("derivative", "sigmoid'(z)*sign(z)**2", activation="sigmoid")
     assert v.status == "kink" and "sigmoid has no kink" in v.hint
+
+
+def test_a_matrix_rule_wrong_only_at_the_kink_says_so():
+    v = check("hidden_delta", "(delta @ W.T) * (Z >= 0)", activation="relu")
+    assert v.status == "kink" and v.slip == "kink_value" and v.exit_status == 1
+    assert "relu'(0) = 0" in v.hint and "Z[0, 0] = 0" in v.counterexample
+    assert check("hidden_delta", "(delta @ W.T) * (Z > 0)", activation="relu").status == "proved"
+    layer = check("layer_backward", "dZ = dA * (Z >= 0); dW = A_prev.T @ dZ", activation="relu")
+    assert layer.status == "kink" and layer.hint.startswith("dZ: right except")
