@@ -10,7 +10,8 @@ Tried in order, the first that reproduces the student's values names the slip:
    constant (one number replaced by a number of the spec's answer, or by ten times or a
    tenth of itself);
 4. the *ratio* spec / yours or yours / spec when it is a short factor the formula shows:
-   a missing factor (a chain-rule factor dropped) or an extra one (an extra g');
+   a missing factor (a chain-rule factor dropped) or an extra one (an extra g'); a
+   product-rule term that lost its factor z;
 5. the sign of a single symbol (exp(z) for exp(-z)), then a constant difference;
 6. a step function with the wrong value at the kink.
 
@@ -25,6 +26,7 @@ import sympy as sp
 
 from deltaspec.spec import slips
 from deltaspec.spec.checking import sampling
+from deltaspec.spec.activations import z
 from deltaspec.spec.losses import K, N, t, y
 
 MAX_EDITS = 60  # subexpressions tried per kind of edit; bounds the work on a long formula
@@ -35,7 +37,7 @@ SHORT = 8  # operations in a factor short enough to name
 def diagnose(p, at: dict, s, e) -> tuple[str | None, tuple[str, ...]]:
     """(hint, slip codes) for a wrong formula, or (None, ()) when no slip is recognised."""
     for attempt in (_known_forms, _constant_ratio, _sign_compound, _square, _wrong_constant, _ratio,
-                    _sign_symbol, _constant_difference):
+                    _term_missing_z, _sign_symbol, _constant_difference):
         found = attempt(p, at, s, e)
         if found:
             return found
@@ -140,7 +142,7 @@ def _replace_at(expr, path, new):
     return expr.func(*args)
 
 
-def _edits(p, at, e, keep, make, code, text):
+def _edits(p, at, e, keep, make, code, text, context: str = ""):
     """The first single-position edit make(part) (for parts where keep(part)) that fixes it."""
     student = p.student
     for count, (path, part) in enumerate(_positions(student)):
@@ -153,7 +155,7 @@ def _edits(p, at, e, keep, make, code, text):
         except Exception:  # an edit SymPy refuses fixes nothing
             continue
         if _fixes(p, at, e, variant):
-            return slips.hint(code, **text(part)), (code,)
+            return slips.hint(code, context, **text(part)), (code,)
     return None
 
 
@@ -169,6 +171,14 @@ def _sign_symbol(p, at, s, e):
 def _square(p, at, s, e):
     return _edits(p, at, e, lambda u: not u.is_Number and not (u.is_Pow and u.exp == 2), lambda u: u**2,
                   "forgotten_square", lambda u: {"part": sp.sstr(u)})
+
+
+def _term_missing_z(p, at, s, e):
+    """A product-rule term that lost its factor z: (z g(z))' = g + z g', written g + g'."""
+    if p.rule != "derivative" or z not in p.student.free_symbols:
+        return None
+    return _edits(p, at, e, lambda u: not u.is_Number and not u.is_Symbol, lambda u: u * z, "missing_factor",
+                  lambda u: {"term": sp.sstr(u)}, "term")
 
 
 def _wrong_constant(p, at, s, e):

@@ -301,3 +301,8 @@ def test_a_matrix_rule_wrong_only_at_the_kink_says_so():
     assert check("hidden_delta", "(delta @ W.T) * (Z > 0)", activation="relu").status == "proved"
     layer = check("layer_backward", "dZ = dA * (Z >= 0); dW = A_prev.T @ dZ", activation="relu")
     assert layer.status == "kink" and layer.hint.startswith("dZ: right except")
+
+
+def test_a_product_rule_term_without_its_z_is_named():
+    v = check("derivative", "sigmoid(x) + sigmoid(x)*(1 - sigmoid(x))", activation="x*sigmoid(x)")
+    assert v.slip == "missing_factor" and "lacks a factor z" in v.hint
