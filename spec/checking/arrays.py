@@ -30,6 +30,7 @@ from deltaspec.spec.checking.errors import CheckError
 
 _METHODS = {"sum", "mean", "dot", "transpose", "astype"}
 _REDUCTIONS = {"sum", "mean"}
+_CASTS = {"int64", "int32", "float64", "float32"}  # np.int64(Z > 0): the 0/1 values as they are
 _MODULES = {"np", "numpy"}
 
 
@@ -108,7 +109,7 @@ def _check_call(node: ast.Call, what: str, names: set) -> None:
             raise CheckError(f"{what}: write .astype(float) or .astype(int)")
         return
     if name not in FUNCTIONS and name not in _elementwise_names() and name not in _REDUCTIONS \
-            and name != "heaviside":
+            and name not in ("heaviside", "greater", "greater_equal") and name not in _CASTS:
         raise CheckError(f"{what}: unknown function {name!r}")
     for kw in node.keywords:
         if not _keyword_ok(kw):
@@ -118,8 +119,24 @@ def _check_call(node: ast.Call, what: str, names: set) -> None:
     if name in _REDUCTIONS and len(args) == (1 if method else 2):  # sum(X, 0), X.sum(0)
         if not _keyword_ok(ast.keyword(arg="axis", value=args.pop())):
             raise CheckError(f"{what}: {name}()'s axis is an axis number or None")
+    wanted = _ARITY.get(name, 1) - (1 if method else 0)
+    if len(args) != wanted:
+        hint = _SCALAR_SPELLING.get(name, "")
+        raise CheckError(f"{what}: {name}() takes {wanted} argument{'s' if wanted != 1 else ''} here, "
+                         f"got {len(args)}{hint}")
+    if name == "where" and not isinstance(args[0], ast.Compare):
+        raise CheckError(f"{what}: np.where's condition must be a comparison, such as np.where(Z > 0, 1, 0)")
+    if name == "power":
+        notation.check_power(ast.BinOp(left=args[0], op=ast.Pow(), right=args[1]), what)
     for arg in args:
         _check(arg, what, names)
+
+
+_ARITY = {"dot": 2, "matmul": 2, "multiply": 2, "maximum": 2, "power": 2, "where": 3, "heaviside": 2,
+          "greater": 2, "greater_equal": 2,
+          "sum": 1, "mean": 1, "transpose": 1, "ones_like": 1, "square": 1}
+_SCALAR_SPELLING = {"Heaviside": "; for a matrix write np.heaviside(Z, 0) or (Z > 0)",
+                    "Max": "; for a matrix write np.maximum(Z, 0)", "Min": "; for a matrix write np.minimum"}
 
 
 def _keyword_ok(kw: ast.keyword) -> bool:
@@ -176,8 +193,15 @@ FUNCTIONS = {
     "power": lambda u, v: _broadcast(np.power, u, v, "power"), "square": lambda u: u * u,
     "multiply": lambda u, v: _broadcast(np.multiply, u, v, "multiply"),
     "transpose": lambda u: np.transpose(u), "ones_like": lambda u: np.ones_like(u),
-    "maximum": lambda u, v: _maximum(u, v), "where": lambda c, u, v: c * u + (1 - c) * v,
+    "maximum": lambda u, v: _maximum(u, v), "where": lambda c, u, v: _where(c, u, v),
 }
+
+
+def _where(c, u, v):
+    """np.where(condition, u, v); the condition is a comparison (1 where true, else 0)."""
+    if np.asarray(c).dtype == object:
+        return c * u + (1 - c) * v
+    return np.where(np.asarray(c) != 0, u, v)
 
 
 def _maximum(u, v):
@@ -212,7 +236,9 @@ class _Interpreter:
     def visit_Compare(self, node):
         left, right = self.visit(node.left), self.visit(node.comparators[0])
         op = node.ops[0]
-        diff = left - right if isinstance(op, (ast.Gt, ast.GtE)) else right - left
+        text = ast.unparse(node)
+        diff = _broadcast(np.subtract, left, right, text) if isinstance(op, (ast.Gt, ast.GtE)) \
+            else _broadcast(np.subtract, right, left, text)
         return self.backend.step(diff, 0 if isinstance(op, (ast.Gt, ast.Lt)) else 1)
 
     def _mean(self, x, axis=None, keepdims=False):
@@ -227,7 +253,9 @@ class _Interpreter:
         u, v = self.visit(node.left), self.visit(node.right)
         text = ast.unparse(node)
         if isinstance(node.op, ast.MatMult):
-            return _matmul(u, v, text)
+            result = _matmul(u, v, text)
+            self.backend.reduced(result, u)  # a product sums too: of constants, it counts entries
+            return result
         ops = {ast.Add: np.add, ast.Sub: np.subtract, ast.Mult: np.multiply, ast.Div: np.divide,
                ast.Pow: np.power}
         return _broadcast(ops[type(node.op)], u, v, text)
@@ -239,6 +267,11 @@ class _Interpreter:
         name = func.attr if isinstance(func, ast.Attribute) else func.id
         if name == "astype":
             return self.visit(func.value)
+        if name in _CASTS:
+            return self.visit(node.args[0])
+        if name in ("greater", "greater_equal"):
+            u, v = self.visit(node.args[0]), self.visit(node.args[1])
+            return self.backend.step(_broadcast(np.subtract, u, v, ast.unparse(node)), 0 if name == "greater" else 1)
         positional = list(node.args)
         kwargs = {kw.arg: ast.literal_eval(kw.value) for kw in node.keywords}
         if name in _REDUCTIONS and len(positional) == (1 if method else 2):
@@ -251,9 +284,9 @@ class _Interpreter:
         if name == "heaviside" and len(args) == 2:
             return self.backend.step(args[0], args[1])
         if name in ("dot", "matmul"):
-            if len(args) != 2:
-                raise ShapeError(f"{ast.unparse(node)}: {name} takes two matrices")
-            return _matmul(*args, ast.unparse(node))
+            result = _matmul(*args, ast.unparse(node))
+            self.backend.reduced(result, args[0])
+            return result
         if name in FUNCTIONS:
             try:
                 return FUNCTIONS[name](*args, **kwargs)

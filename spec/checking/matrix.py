@@ -50,6 +50,7 @@ NAMES = {
     "bias_gradient": ("delta", "N"),
     "layer_backward": ("dA", "Z", "A", "A_prev", "W", "b", "N", "dZ", "dW", "db"),
 }
+LAYER_INPUTS = ("dA", "Z", "A", "A_prev", "W", "b", "N")
 ALIASES = {
     "hidden_delta": {"delta_next": "delta", "W_next": "W", "m": "N"},
     "weight_gradient": {"dZ": "delta", "X": "A_prev", "a_prev": "A_prev", "m": "N"},
@@ -166,11 +167,13 @@ def _symbolic_backend(s: Setting) -> arrays.Backend:
 
 
 def _no_counting(result, source) -> None:
-    """A sum that comes out a bare number counts entries: a constant that depends on the
-    instance's shapes, which could fit every instance and no other network."""
-    if np.size(source) > 1 and any(sp.sympify(v).is_number for v in np.ravel(np.asarray(result, dtype=object))):
-        raise CheckError("a sum over a matrix of constants counts its entries, a number that depends on the "
-                         "shapes: no rule has one")
+    """A sum or a product whose entries hold no matrix symbol (numbers, or N alone) counts
+    entries: a constant that depends on the instance's shapes, which could fit every
+    instance and no other network."""
+    if np.size(source) > 1 and any(sp.sympify(v).free_symbols <= {N_SYMBOL}
+                                   for v in np.ravel(np.asarray(result, dtype=object))):
+        raise CheckError("a sum or product over a matrix of constants counts its entries, a number that "
+                         "depends on the shapes: no rule has one (the number of samples is N, or m)")
 
 
 @functools.lru_cache(maxsize=16)
@@ -322,28 +325,37 @@ def _judge_part(s: Setting, part: str, text: str, tree, expected, bound: dict, n
         if problem is not None:
             hint, codes = matrix_hints.diagnose(s, part, tree, expected, envs, compare)
             return _verdict(s, part, text, "incorrect", "none: see the counterexample", problem, hint, codes, tree)
+    kinks = tuple(activations.CATALOG[s.activation].kinks) if s.activation else ()
+    if kinks and compare(s, part, tree, expected, _kink_instance(s, bound, kinks[0])) is not None:
+        if prove(s, tree, expected, bound, away=True):
+            return _kink_verdict(s, part, text, tree, expected, bound, kinks[0])
+        where = compare(s, part, tree, expected, _kink_instance(s, bound, kinks[0]))
+        return _verdict(s, part, text, "incorrect", "none: see the counterexample",
+                        f"with Z[0, 0] = {kinks[0]} (the kink): {where}", None, (), tree)
     if prove(s, tree, expected, bound):
         _, n_prev, n, n_next = SYMBOLIC_DIMS
         proof = (f"SymPy proved every entry of (yours) - (rule) is 0 on symbolic matrices with "
                  f"{SYMBOLIC_DIMS[0]} samples and n_prev, n, n_next = {n_prev}, {n}, {n_next} (N a symbol), "
                  f"A = {s.g_name()}(Z) entrywise")
         return _verdict(s, part, text, "proved", proof, None, None, (), tree)
-    kinks = tuple(activations.CATALOG[s.activation].kinks) if s.activation else ()
-    if kinks and prove(s, tree, expected, bound, away=True):
-        return _kink_verdict(s, part, text, tree, expected, bound, kinks[0])
     return _verdict(s, part, text, "numeric", f"equal on {len(envs)} random instances, but SymPy could not "
                     "prove it entry by entry: evidence, not a proof", None, None, (), tree)
 
 
-def _kink_verdict(s: Setting, part: str, text: str, tree, expected, bound: dict, kink) -> Verdict:
-    """Right wherever no entry of Z sits on the kink: the value there is the convention's."""
+def _kink_instance(s: Setting, bound: dict, kink) -> dict:
+    """The first instance with Z[0, 0] on the kink (and A, and the bound parts, to match)."""
     env = instances(s, bound)[0]
     z_matrix = env["Z"].copy()
     z_matrix.flat[0] = float(kink)
     env.update(Z=z_matrix, A=_float_backend(s).elementwise("g", z_matrix))
     for name, bound_tree in bound.items():
         env[name] = arrays.evaluate(bound_tree, env, _float_backend(s))
-    where = compare(s, part, tree, expected, env) or "they differ where an entry of Z is on the kink"
+    return env
+
+
+def _kink_verdict(s: Setting, part: str, text: str, tree, expected, bound: dict, kink) -> Verdict:
+    """Right wherever no entry of Z sits on the kink: the value there is the convention's."""
+    where = compare(s, part, tree, expected, _kink_instance(s, bound, kink)) or "they differ on the kink"
     convention = activations.CATALOG[s.g_name()].kink_convention  # only a catalog activation has kinks
     proof = (f"SymPy proved every entry equal wherever no entry of Z is {kink} (each side of the kink), "
              "but not at the kink itself")
@@ -383,6 +395,9 @@ def _split_layer(answer, labels) -> dict:
     for piece in filter(str.strip, answer.split(";")):
         name, eq, formula = piece.partition("=")
         name = name.strip()
+        if "[" in name or name.endswith(("*", "+", "-", "/")):
+            raise CheckError(f"{labels['answer']}: {piece.strip()!r} changes an array in place; write each part "
+                             "as one formula, e.g. dZ = dA * (Z > 0) for relu")
         if not eq or name not in LAYER_PARTS:
             raise CheckError(f"{labels['answer']}: write assignments like 'dZ = dA * g'(Z); dW = ...' "
                              f"to any of {', '.join(LAYER_PARTS)}; got {piece.strip()!r}")
@@ -397,10 +412,10 @@ def _split_layer(answer, labels) -> dict:
 def _check_layer(s: Setting, answer, labels) -> Verdict:
     """Each assigned part judged alone, with the correct earlier parts bound."""
     parts = _split_layer(answer, labels)
-    names = NAMES["layer_backward"]
     bound: dict = {}
     verdicts: list = []
-    for part in LAYER_PARTS:
+    for index, part in enumerate(LAYER_PARTS):
+        names = (*LAYER_INPUTS, *LAYER_PARTS[:index])  # a part may use the parts before it, not after
         expected = arrays.parse(s.expected_text(part), "rule", names, {})
         if part in parts:
             tree = arrays.parse(parts[part], f"{labels['answer']} ({part})", names, ALIASES["layer_backward"])

@@ -45,7 +45,7 @@ MAX_EXPONENT = 100  # 9**9**9 would make SymPy compute a 370-million-digit integ
 MAX_ARGS = 4  # Max/Min: SymPy's cost grows steeply with the number of arguments
 
 _UNICODE = {"σ": "sigmoid", "⊙": "*", "·": "*", "×": "*", "∙": "*", "−": "-", "²": "**2",
-            "³": "**3", "′": "'", "π": "pi", "^": "**", "δ": "delta", "ᵀ": ".T"}
+            "³": "**3", "′": "'", "’": "'", "π": "pi", "^": "**", "δ": "delta", "ᵀ": ".T"}
 ALIASES = {"ln": "log", "sigma": "sigmoid", "e": "E", "abs": "Abs", "max": "Max", "min": "Min",
            "arctan": "atan", "heaviside": "Heaviside", "H": "Heaviside"}
 _MODULES = {"np", "numpy", "math"}

@@ -73,7 +73,14 @@ def values(expr, at: dict) -> np.ndarray:
     head = _float_values(expr, syms, {s: v[:narrow] for s, v in at.items()}, narrow)
     if total == narrow:
         return head
-    tail = _precise_values(expr, syms, {s: v[narrow:] for s, v in at.items()}, total - narrow)
+    wide = {s: v[narrow:] for s, v in at.items()}
+    rough = _float_values(expr, syms, wide, total - narrow)
+    # mpmath only where float64 holds the value: past that, an exp(exp(exp(z))) would ask
+    # mpmath for a number with 10^17 digits; such a point is undefined here, as in float64
+    keep = np.flatnonzero(np.isfinite(rough))
+    tail = np.full(total - narrow, np.nan)
+    if keep.size:
+        tail[keep] = _precise_values(expr, syms, {s: v[keep] for s, v in wide.items()}, keep.size)
     return np.concatenate([head, tail])
 
 

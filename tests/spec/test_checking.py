@@ -264,10 +264,15 @@ def test_odd_parameter_types_are_one_line_check_errors(kwargs, says):
         check("derivative", "z", **params)
 
 
-@pytest.mark.parametrize("answer", ["0.1e400", "z**z**z**z"])
-def test_numbers_too_large_for_sympy_are_check_errors(answer):
+def test_numbers_too_large_for_sympy_are_check_errors():
     with pytest.raises(CheckError):
-        check("derivative", answer, activation="sigmoid")
+        check("derivative", "0.1e400", activation="sigmoid")
+
+
+@pytest.mark.parametrize("answer", ["z**z**z**z", "exp(exp(exp(z)))"])
+def test_values_too_large_for_a_float_are_no_obstacle_to_a_verdict(answer):
+    # past float64, a wide point is left out rather than computed to 10^17 digits by mpmath
+    assert check("derivative", answer, activation="sigmoid", time_limit=30).status == "incorrect"
 
 
 def test_no_warning_reaches_the_student(recwarn):
@@ -306,3 +311,38 @@ def test_a_matrix_rule_wrong_only_at_the_kink_says_so():
 def test_a_product_rule_term_without_its_z_is_named():
     v = check("derivative", "sigmoid(x) + sigmoid(x)*(1 - sigmoid(x))", activation="x*sigmoid(x)")
     assert v.slip == "missing_factor" and "lacks a factor z" in v.hint
+
+
+@pytest.mark.parametrize("answer, says", [
+    ("(delta @ W.T) * np.where(A, 1, 0)", "condition must be a comparison"),
+    ("(delta @ W.T) * np.where(Z > 0)", "takes 3 arguments"),
+    ("(delta @ W.T) * Heaviside(Z, 1)", "np.heaviside(Z, 0)"),
+    ("A_prev.T @ delta * np.power(Z, 1000)", "exponent 1000 is too large"),
+    ("A_prev.T @ delta * (1 + ((delta*0+N).sum(axis=0)/N - 1)*((delta*0+N).sum(axis=0)/N - 2)"
+     "*((delta*0+N).sum(axis=0)/N - 5))", "counts its entries"),
+    ("A_prev.T @ delta * (1 + (np.ones_like(A_prev).T @ np.ones_like(delta) - 1)"
+     "*(np.ones_like(A_prev).T @ np.ones_like(delta) - 2)*(np.ones_like(A_prev).T @ np.ones_like(delta) - 5))",
+     "counts its entries"),
+])
+def test_malformed_or_counting_matrix_formulas_are_refused_in_one_line(answer, says):
+    rule = "weight_gradient" if answer.startswith("A_prev") else "hidden_delta"
+    with pytest.raises(CheckError, match=None) as info:
+        check(rule, answer)
+    assert says in str(info.value) and "\n" not in str(info.value)
+
+
+@pytest.mark.parametrize("answer", ["np.multiply(np.dot(delta, W.T), np.int64(A > 0))",
+                                    "(delta @ W.T) * np.greater(Z, 0)", "(delta @ W.T) * np.where(Z > 0, 1, 0)"])
+def test_notebook_spellings_of_relu_prime(answer):
+    assert check("hidden_delta", answer, activation="relu").status == "proved"
+
+
+def test_a_hole_at_the_kink_is_not_proved():
+    assert check("hidden_delta", "(delta @ W.T) * (Z > 0) * Z / Z", activation="relu").status == "kink"
+
+
+def test_layer_parts_use_only_earlier_parts_and_no_in_place_updates():
+    with pytest.raises(CheckError, match="unknown name 'db'"):
+        check("layer_backward", "dZ = dA * (Z > 0) + 0 * db", activation="relu")
+    with pytest.raises(CheckError, match="changes an array in place"):
+        check("layer_backward", "dZ = np.array(dA, copy=True); dZ[Z <= 0] = 0", activation="relu")
