@@ -107,7 +107,7 @@ def _shapes(s: Setting, dims) -> dict:
     return {name: (shape[0], 1) if name == "b" else shape[::-1] for name, shape in row.items()}
 
 
-def _float_backend(s: Setting) -> arrays.Backend:
+def float_backend(s: Setting) -> arrays.Backend:
     def elementwise(name, x):
         x = np.asarray(x, dtype=float)
         if name in ("g", "g_prime") and s.activation is None:
@@ -127,6 +127,24 @@ def _float_backend(s: Setting) -> arrays.Backend:
                           step=lambda d, at_zero: np.heaviside(np.asarray(d, dtype=float), at_zero))
 
 
+def gprime_impostors(s: Setting, env: dict) -> list:
+    """(slip code, values at this instance, words) for what students write in place of g'(Z)."""
+    backend = float_backend(s)
+    name, z_matrix, a_matrix = s.g_name(), env["Z"], env["A"]
+    found = [("function_not_derivative", backend.elementwise("g", z_matrix), f"{name}(Z) itself"),
+             ("gprime_of_output", backend.elementwise("g_prime", a_matrix), f"{name}'(A), g' of the output")]
+    if s.activation and numeric.has_prime_of_a(s.activation):
+        found.append(("prime_of_output", numeric.activation_prime(s.activation, of="a")(z_matrix),
+                      f"{name}'s derivative written in its output a, with Z in place of a"))
+    for other in activations.CATALOG:
+        if other != s.activation and s.activation:
+            found.append(("other_derivative", numeric.activation_prime(other)(z_matrix), f"{other}'(Z)"))
+            if numeric.has_prime_of_a(other):
+                found.append(("other_derivative", numeric.activation_prime(other, of="a")(a_matrix),
+                              f"{other}'s derivative in its output, applied to A"))
+    return found
+
+
 def _scalar_function(name):
     f = sp.lambdify(activations.z, notation.functions()[name](activations.z), modules="numpy")
     return np.vectorize(f, otypes=[float])
@@ -137,7 +155,7 @@ def float_instance(s: Setting, dims, rng) -> dict:
     env = {}
     for name, shape in _shapes(s, dims).items():
         env[name] = rng.uniform(0.1, 2.0, shape) * rng.choice([-1.0, 1.0], shape)
-    backend = _float_backend(s)
+    backend = float_backend(s)
     env["A"] = backend.elementwise("g", env["Z"])
     env["N"] = float(dims[0])
     return env
@@ -204,7 +222,7 @@ def _bias_shapes(s: Setting, expected_shape: tuple) -> set:
 
 def compare(s: Setting, part: str, student_tree, expected_tree, env) -> str | None:
     """None when yours equals the rule on this instance; else what differs, in a sentence."""
-    backend = _float_backend(s)
+    backend = float_backend(s)
     expected = arrays.evaluate(expected_tree, env, backend)
     try:
         mine = arrays.evaluate(student_tree, env, backend)
@@ -236,7 +254,7 @@ def instances(s: Setting, correct_parts: dict | None = None) -> list[dict]:
     for dims in INSTANCE_DIMS:
         env = float_instance(s, dims, rng)
         for name, tree in (correct_parts or {}).items():
-            env[name] = arrays.evaluate(tree, env, _float_backend(s))
+            env[name] = arrays.evaluate(tree, env, float_backend(s))
         out.append(env)
     return out
 
@@ -323,7 +341,8 @@ def _judge_part(s: Setting, part: str, text: str, tree, expected, bound: dict, n
     for env in envs:
         problem = compare(s, part, tree, expected, env)
         if problem is not None:
-            hint, codes = matrix_hints.diagnose(s, part, tree, expected, envs, compare)
+            hint, codes = matrix_hints.diagnose(s, part, tree, expected, envs, compare, gprime_impostors,
+                                                float_backend(s))
             return _verdict(s, part, text, "incorrect", "none: see the counterexample", problem, hint, codes, tree)
     kinks = tuple(activations.CATALOG[s.activation].kinks) if s.activation else ()
     if kinks and compare(s, part, tree, expected, _kink_instance(s, bound, kinks[0])) is not None:
@@ -347,9 +366,9 @@ def _kink_instance(s: Setting, bound: dict, kink) -> dict:
     env = instances(s, bound)[0]
     z_matrix = env["Z"].copy()
     z_matrix.flat[0] = float(kink)
-    env.update(Z=z_matrix, A=_float_backend(s).elementwise("g", z_matrix))
+    env.update(Z=z_matrix, A=float_backend(s).elementwise("g", z_matrix))
     for name, bound_tree in bound.items():
-        env[name] = arrays.evaluate(bound_tree, env, _float_backend(s))
+        env[name] = arrays.evaluate(bound_tree, env, float_backend(s))
     return env
 
 

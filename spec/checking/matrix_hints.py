@@ -12,14 +12,21 @@ the slip. The edits are the classic slips, undone:
   Z_next inside g' (``wrong_layer_gprime``), Z for A inside g' (``gprime_of_output``);
 * the axis of a sum changed, or a sum over the samples added (``sum_axis``, ``not_summed``);
 * a factor 1/N added or removed (``factor_n``, ``factor_1_over_n``), the whole negated
-  (``sign``), a factor g'(Z) added (``missing_gprime``).
+  (``sign``) or transposed (``transpose``), a factor g'(Z) added (``missing_gprime``), a
+  factor 2 or 1/2 (``constant_factor``);
+* an elementwise part replaced by g'(Z): what it was instead (g itself, g'(A), g'(a)'s
+  formula at Z, another activation's g') names the slip (``wrong_gprime`` otherwise);
+* one factor of a product left out (``extra_factor``: an extra g', an extra N).
 """
 from __future__ import annotations
 
 import ast
 import copy
 
+import numpy as np
+
 from deltaspec.spec import slips
+from deltaspec.spec.checking import arrays
 
 _SWAPS = {"A": ("A_prev", "wrong_layer_activation", "the layer's output A is used where its input A_prev belongs"),
           "A_prev": ("A", "wrong_layer_activation", "the layer's input A_prev is used where its output A belongs"),
@@ -27,15 +34,38 @@ _SWAPS = {"A": ("A_prev", "wrong_layer_activation", "the layer's output A is use
                                                            "dA is used where dZ = dA * g'(Z) belongs")}
 
 
-def diagnose(s, part, tree, expected, envs, compare):
-    """(hint, codes) of the first edit that fixes the formula on every instance."""
-    for variant, code, hint in _variants(s, part, tree):
+def diagnose(s, part, tree, expected, envs, compare, impostors, backend):
+    """(hint, codes) of the first edit that fixes the formula on every instance; else, for a
+    rule with a g' factor, what the student's factor equals instead. ``impostors(s, env)``
+    lists what students write for g'(Z) (code, values, words); ``backend`` evaluates floats."""
+    for variant, code, hint in _variants(s, tree, envs[0], impostors, backend):
         try:
             if all(compare(s, part, variant, expected, env) is None for env in envs):
                 return hint, (code,)
         except Exception:  # an edit that breaks evaluation fixes nothing
             continue
-    return None, ()
+    return _impostor(s, part, tree, expected, envs, compare, impostors) or (None, ())
+
+
+def _impostor(s, part, tree, expected, envs, compare, impostors):
+    """The rule with its g'(Z) replaced by what students put there (g, g'(A), another g'):
+    the match names the slip however the formula is bracketed (delta @ W.T * Z * (1 - Z))."""
+    slot = ast.Name(id="_IMPOSTOR", ctx=ast.Load())
+    calls = [i for i, n in enumerate(ast.walk(expected)) if isinstance(n, ast.Call)
+             and getattr(n.func, "id", "") == "g_prime"]
+    if not calls:
+        return None
+    variant = _copy_with(expected, calls[0], lambda n: copy.deepcopy(slot))
+    for index, (code, _, text) in enumerate(impostors(s, envs[0])):
+        def fits(env, index=index):
+            stand_in = impostors(s, env)[index][1]
+            return compare(s, part, tree, variant, {**env, "_IMPOSTOR": stand_in}) is None
+        try:
+            if all(fits(env) for env in envs):
+                return slips.hint("wrong_gprime", "unplaced", name=s.g_name(), what=text), (code,)
+        except Exception:  # an impostor that does not evaluate names nothing
+            continue
+    return None
 
 
 def _show(node) -> str:
@@ -61,14 +91,16 @@ def _T(node):
     return ast.Attribute(value=node, attr="T", ctx=ast.Load())
 
 
-def _variants(s, part, tree):
+def _variants(s, tree, env, impostors, backend):
     """Every single-edit variant, as (tree, slip code, hint), the likeliest slips first."""
     nodes = list(ast.walk(tree))
     yield from _sums(s, tree, nodes)  # a sum's axis before a transpose: delta.T.sum(axis=1) is no one's fix
     yield from _transposes(tree, nodes)
     yield from _products(tree, nodes)
     yield from _names(tree, nodes)
-    yield from _wholes(s, tree)
+    yield from _gprime_factors(s, tree, nodes, env, impostors, backend)
+    yield from _wholes(s, tree)  # before a dropped factor: an extra /N is the reduction's slip, by name
+    yield from _dropped_factors(tree, nodes)
 
 
 def _transposes(tree, nodes):
@@ -152,6 +184,63 @@ def _names(tree, nodes):
                    else slips.hint(code, wrote=node.id, right=other))
 
 
+_MATRICES = {"delta", "W", "A_prev", "dA", "dZ", "dW", "db", "b"}
+
+
+def _elementwise_part(node) -> bool:
+    """A subexpression of Z, A or Z_next alone (no delta, no weights): a stand-in for g'(Z)."""
+    names = {n.id for n in ast.walk(node) if isinstance(n, ast.Name)}
+    return bool(names & {"Z", "A", "Z_next"}) and not names & _MATRICES
+
+
+def _gprime_factors(s, tree, nodes, env, impostors, backend):
+    """Each elementwise part replaced by g'(Z): the slip is what that part was instead."""
+    right = ast.Call(func=ast.Name(id="g_prime", ctx=ast.Load()), args=[ast.Name(id="Z", ctx=ast.Load())],
+                     keywords=[])
+    for i, node in enumerate(nodes):
+        if node is tree.body or not isinstance(node, ast.expr) or not _elementwise_part(node):
+            continue
+        if ast.dump(node) == ast.dump(right):
+            continue
+        code, hint = _what_stands_for_gprime(s, node, env, impostors, backend)
+        yield _copy_with(tree, i, lambda n: copy.deepcopy(right)), code, hint
+
+
+def _what_stands_for_gprime(s, node, env, impostors, backend) -> tuple[str, str]:
+    """Name what a wrong g' factor is: g itself, g' of the output, g'(a)'s formula at Z,
+    another activation's g', or just not g'."""
+    name, shown = s.g_name(), _show(node)
+    try:
+        value = arrays.evaluate(ast.Expression(body=node), env, backend)
+    except Exception:  # a part that does not evaluate alone: call it what it is not
+        return "wrong_gprime", slips.hint("wrong_gprime", part=shown, name=name)
+    for code, candidate, text in impostors(s, env):
+        if candidate is not None and _same(value, candidate):
+            return code, slips.hint("wrong_gprime", "named", part=shown, name=name, what=text)
+    return "wrong_gprime", slips.hint("wrong_gprime", part=shown, name=name)
+
+
+def _same(u, v) -> bool:
+    try:
+        return bool(np.allclose(np.broadcast_to(u, np.shape(v)), v, rtol=1e-9, atol=1e-12))
+    except ValueError:
+        return False
+
+
+def _dropped_factors(tree, nodes):
+    """One factor of a product left out: an extra g', an extra N, a stray constant."""
+    for i, node in enumerate(nodes):
+        if not isinstance(node, ast.BinOp) or not isinstance(node.op, (ast.Mult, ast.Div)):
+            continue
+        kept, dropped = node.left, node.right
+        yield (_copy_with(tree, i, lambda n, k=kept: copy.deepcopy(k)), "extra_factor",
+               slips.hint("extra_factor", factor=_show(dropped)) if isinstance(node.op, ast.Mult)
+               else slips.hint("extra_factor", factor=f"1/{_show(dropped)}"))
+        if isinstance(node.op, ast.Mult):
+            yield (_copy_with(tree, i, lambda n, k=node.right: copy.deepcopy(k)), "extra_factor",
+                   slips.hint("extra_factor", factor=_show(node.left)))
+
+
 def _axis_of(call):
     for kw in call.keywords:
         if kw.arg == "axis":
@@ -195,6 +284,13 @@ def _wholes(s, tree):
     why = " (the loss's 1/N is applied twice)" if s.mean else " (δ already carries the loss's reduction)"
     yield _whole(times_n), "factor_1_over_n", slips.hint("factor_1_over_n") + why
     yield _whole(ast.UnaryOp(op=ast.USub(), operand=body)), "sign", slips.hint("sign")
+    yield (_whole(ast.Attribute(value=body, attr="T", ctx=ast.Load())), "transpose",
+           slips.hint("transpose", what="the result", detail="it is the transpose of the rule's: swap the "
+                                                             "operands and their transposes"))
+    for factor, shown in ((2, "2"), (0.5, "1/2")):
+        scaled = ast.BinOp(left=body, op=ast.Mult(), right=ast.Constant(factor))
+        yield _whole(scaled), "constant_factor", slips.hint("constant_factor", ratio=f"1/{shown}" if factor == 2
+                                                            else "2")
     gprime = ast.Call(func=ast.Name(id="g_prime", ctx=ast.Load()), args=[ast.Name(id="Z", ctx=ast.Load())],
                       keywords=[])
     with_g = ast.BinOp(left=body, op=ast.Mult(), right=gprime)

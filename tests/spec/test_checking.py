@@ -346,3 +346,23 @@ def test_layer_parts_use_only_earlier_parts_and_no_in_place_updates():
         check("layer_backward", "dZ = dA * (Z > 0) + 0 * db", activation="relu")
     with pytest.raises(CheckError, match="changes an array in place"):
         check("layer_backward", "dZ = np.array(dA, copy=True); dZ[Z <= 0] = 0", activation="relu")
+
+
+@pytest.mark.parametrize("answer, params, slip", [
+    ("delta @ W.T * A", {"activation": "sigmoid"}, "function_not_derivative"),
+    ("delta @ W.T * Z*(1-Z)", {"activation": "sigmoid"}, "prime_of_output"),
+    ("delta @ W.T * A*(1-A)", {"activation": "tanh"}, "other_derivative"),
+    ("delta @ W.T * sign(Z)", {"activation": "relu"}, "wrong_gprime"),
+    ("delta @ W.T * (Z < 0)", {"activation": "relu"}, "wrong_gprime"),
+])
+def test_the_g_prime_factor_of_a_hidden_delta_is_named(answer, params, slip):
+    v = check("hidden_delta", answer, **params)
+    assert v.status == "incorrect" and v.slip == slip, v.report()
+
+
+@pytest.mark.parametrize("answer, slip", [
+    ("delta.T @ A_prev", "transpose"), ("np.dot(A_prev.T, delta * g'(Z))", "extra_factor"),
+    ("np.dot(A_prev.T, delta) / 2", "constant_factor"),
+])
+def test_more_weight_gradient_slips_are_named(answer, slip):
+    assert check("weight_gradient", answer).slip == slip
