@@ -80,6 +80,13 @@ class Attack:
         return self.values.get(key, default)
 
     @property
+    def source(self) -> bytes:
+        """What is planted: the module, followed by the sample assignment's correct
+        solution when it says PAYLOAD = "correct" (so a grader fooled by it would pay)."""
+        tail = samples.CORRECT.encode() if self.values.get("PAYLOAD") == "correct" else b""
+        return self.path.read_bytes() + b"\n" + tail
+
+    @property
     def entry(self) -> bytes:
         """The planted entry's name in the submissions folder, as bytes."""
         name = self.values.get("NAME", f"{self.name}.py")
@@ -122,7 +129,7 @@ class Batch:
 
 def _plant(attack: Attack, subs: Path, private: Path, out: Path, secret: str) -> None:
     """Put the attack in the submissions folder as its PLANT says."""
-    source = attack.path.read_bytes() + f"\n# {secret}\n".encode()
+    source = attack.source + f"\n# {secret}\n".encode()
     entry = os.path.join(os.fsencode(subs), attack.entry)
     kind = attack.get("PLANT")
     if kind in ("link-out", "folder-link-out"):
@@ -252,7 +259,7 @@ def test_control_the_payload_earns_full_marks(tmp_path):
     """What the links and the root-only file hide is a correct solution: read, it would
     earn every point, so refusing it is what keeps it at 0."""
     payload = tmp_path / "payload.py"
-    payload.write_bytes(ATTACKS["link_out"].path.read_bytes())
+    payload.write_bytes(ATTACKS["link_out"].source)
     proc = subprocess.run([sys.executable, "-m", "deltaspec.conformance", "run", str(payload), "--gradescope",
                            str(tmp_path / "r.json"), "--weights", str(WEIGHTS)], capture_output=True, text=True,
                           timeout=300, env=_env("default"))
@@ -322,9 +329,9 @@ def _command(case: Case, tmp: Path) -> tuple[list, dict]:
     planted = {"self": tmp / "student.py", "folder": tmp / "subs", "results": tmp / "results.json",
                "out": tmp / "out" / "gradebook.csv", "node": tmp / "node", "victim": tmp / "victim.txt",
                "weights": tmp / "weights.toml", "reference": REFERENCE, "reference_link": tmp / "mine.py"}
-    planted["self"].write_bytes(case.attack.path.read_bytes())
+    planted["self"].write_bytes(case.attack.source)
     planted["folder"].mkdir()
-    (planted["folder"] / "student.py").write_bytes(case.attack.path.read_bytes())
+    (planted["folder"] / "student.py").write_bytes(case.attack.source)
     os.symlink(REFERENCE, planted["reference_link"])
     if case.node:
         _make_node(case.node, planted["node"], planted["victim"])

@@ -8,45 +8,8 @@ Defeated: results are written only to regular files (a device, a FIFO, a folder 
 link is refused, never replaced or followed): the node is left as it was, this row says
 why its results could not be written, and the gradebook holds every row.
 """
-import numpy as np
-
 KIND = "batch"
 PLANT = "json-fifo"
 EXPECT_STATUS = "error"
 EXPECT_REASON = "json_node.json' is not a regular file (a device, pipe or socket); name a regular file"
-
-
-def sigmoid(z):
-    e = np.exp(-np.abs(z))               # exp of a non-positive number: no overflow
-    return np.where(z >= 0, 1 / (1 + e), e / (1 + e))
-
-
-def sigmoid_prime(z):
-    s = sigmoid(z)
-    return s * (1 - s)
-
-
-def mse(y, t):
-    return np.mean((y - t) ** 2)
-
-
-def mse_prime(y, t):
-    return 2 * (y - t) / np.size(y)
-
-
-def output_delta(y, t, z, activation, loss):
-    assert activation == "sigmoid" and loss == "mse"
-    return mse_prime(y, t) * sigmoid_prime(z)
-
-
-def hidden_delta(delta_next, W_next, z, a, activation):
-    assert activation == "sigmoid"
-    return (delta_next @ W_next.T) * sigmoid_prime(z)
-
-
-def forward(params, X, activations):
-    a = X
-    for (W, b), act in zip(params, activations):
-        assert act == "sigmoid"
-        a = sigmoid(a @ W + (0 if b is None else b))
-    return a
+PAYLOAD = "correct"  # the planted file goes on with docs/autograder/samples.py's CORRECT (14/14)

@@ -11,8 +11,6 @@ Defeated: outputs go only to regular files. Each command is refused before anyth
 is graded, with one line naming the path and exit status 2 (4 under pytest), and the
 node is left exactly as it was. (This file, a correct solution, is the submission.)
 """
-import numpy as np
-
 KIND = "command"
 NODES = ["fifo", "device", "link"]
 # (the command, its exit status, words of its one line); {node} is each of NODES in turn
@@ -22,39 +20,4 @@ COMMANDS = [
     (["run", "{self}", "--prairielearn", "{node}"], 2, "name a regular file"),
     (["pytest", "--impl={self}", "--deltaspec-gradescope={node}"], 4, "name a regular file"),
 ]
-
-
-def sigmoid(z):
-    e = np.exp(-np.abs(z))               # exp of a non-positive number: no overflow
-    return np.where(z >= 0, 1 / (1 + e), e / (1 + e))
-
-
-def sigmoid_prime(z):
-    s = sigmoid(z)
-    return s * (1 - s)
-
-
-def mse(y, t):
-    return np.mean((y - t) ** 2)
-
-
-def mse_prime(y, t):
-    return 2 * (y - t) / np.size(y)
-
-
-def output_delta(y, t, z, activation, loss):
-    assert activation == "sigmoid" and loss == "mse"
-    return mse_prime(y, t) * sigmoid_prime(z)
-
-
-def hidden_delta(delta_next, W_next, z, a, activation):
-    assert activation == "sigmoid"
-    return (delta_next @ W_next.T) * sigmoid_prime(z)
-
-
-def forward(params, X, activations):
-    a = X
-    for (W, b), act in zip(params, activations):
-        assert act == "sigmoid"
-        a = sigmoid(a @ W + (0 if b is None else b))
-    return a
+PAYLOAD = "correct"  # the planted file goes on with docs/autograder/samples.py's CORRECT (14/14)

@@ -7,10 +7,8 @@ not UTF-8. Each gave a traceback, an invalid results file, or none at all.
 
 Defeated: each is one line naming the problem (exit status 2, or 4 under pytest), no
 gradebook is written, and the results file is valid JSON that scores 0 with the reason.
-(This file, a correct solution, is the submission.)
+(The submission is this module followed by the sample correct solution: PAYLOAD.)
 """
-import numpy as np
-
 KIND = "command"
 # name: (the file's text or bytes, words of the one line it must give)
 WEIGHTS = {
@@ -32,39 +30,4 @@ COMMANDS = [
     (["pytest", "--impl={self}", "--deltaspec-assignment={weights}", "--deltaspec-gradescope={results}"], 4,
      "weights file"),
 ]
-
-
-def sigmoid(z):
-    e = np.exp(-np.abs(z))               # exp of a non-positive number: no overflow
-    return np.where(z >= 0, 1 / (1 + e), e / (1 + e))
-
-
-def sigmoid_prime(z):
-    s = sigmoid(z)
-    return s * (1 - s)
-
-
-def mse(y, t):
-    return np.mean((y - t) ** 2)
-
-
-def mse_prime(y, t):
-    return 2 * (y - t) / np.size(y)
-
-
-def output_delta(y, t, z, activation, loss):
-    assert activation == "sigmoid" and loss == "mse"
-    return mse_prime(y, t) * sigmoid_prime(z)
-
-
-def hidden_delta(delta_next, W_next, z, a, activation):
-    assert activation == "sigmoid"
-    return (delta_next @ W_next.T) * sigmoid_prime(z)
-
-
-def forward(params, X, activations):
-    a = X
-    for (W, b), act in zip(params, activations):
-        assert act == "sigmoid"
-        a = sigmoid(a @ W + (0 if b is None else b))
-    return a
+PAYLOAD = "correct"  # the planted file goes on with docs/autograder/samples.py's CORRECT (14/14)
