@@ -54,39 +54,36 @@ class Verdict:
         """0 proved, 1 incorrect (also at a kink only), 3 agrees numerically but not proved."""
         return STATUSES[self.status][1]
 
+    def _rows(self) -> list[tuple[str, str, str | None]]:
+        """(label, text, key of its LaTeX or None) for each line under the headline; a
+        note has no label."""
+        rows = [("you wrote", self.student, "student"),
+                ("spec" if self.correct else "correct", self.expected, "expected")]
+        rows += [("", note, None) for note in self.notes]
+        rows.append(("proof", self.proof, None))
+        if self.counterexample:
+            rows.append(("counterexample", format_counterexample(self.counterexample), None))
+        if self.hint:
+            rows.append(("hint", self.hint, None))
+        return rows
+
     def report(self) -> str:
         """Multi-line text: headline, both expressions, proof or counterexample, hint."""
-        label = "spec" if self.correct else "correct"
-        lines = [f"{self.headline}: {self.subject}",
-                 f"  you wrote:      {self.student}",
-                 f"  {label + ':':<15} {self.expected}"]
-        lines += [f"  {'':<15} {note}" for note in self.notes]
-        lines.append(f"  proof:          {self.proof}")
-        if self.counterexample:
-            lines.append(f"  counterexample: {format_counterexample(self.counterexample)}")
-        if self.hint:
-            lines.append(f"  hint:           {self.hint}")
+        lines = [f"{self.headline}: {self.subject}"]
+        lines += [f"  {label + ':' if label else '':<15} {text}" for label, text, _ in self._rows()]
         return "\n".join(lines)
 
     __str__ = report
 
     def _repr_markdown_(self) -> str:
         """Notebook display: the headline in bold, each side as LaTeX when available."""
-        def side(key, text):
-            tex = self.latex.get(key)
-            return f"${tex}$" if tex else f"`{text}`"
+        def shown(text, key):
+            tex = self.latex.get(key) if key else None
+            return f"${tex}$" if tex else (f"`{text}`" if key else _md(text))
 
-        label = "spec" if self.correct else "correct"
-        rows = [f"**{_md(self.headline)}**: {_md(self.subject)}", "",
-                f"- you wrote: {side('student', self.student)}",
-                f"- {label}: {side('expected', self.expected)}"]
-        rows += [f"- {_md(note)}" for note in self.notes]
-        rows.append(f"- proof: {_md(self.proof)}")
-        if self.counterexample:
-            rows.append(f"- counterexample: {_md(format_counterexample(self.counterexample))}")
-        if self.hint:
-            rows.append(f"- hint: {_md(self.hint)}")
-        return "\n".join(rows)
+        lines = [f"**{_md(self.headline)}**: {_md(self.subject)}", ""]
+        lines += [f"- {label + ': ' if label else ''}{shown(text, key)}" for label, text, key in self._rows()]
+        return "\n".join(lines)
 
     def _repr_latex_(self) -> str | None:
         """The two sides as one LaTeX display: yours, then = or ≠ the spec's."""
