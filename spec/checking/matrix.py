@@ -316,8 +316,6 @@ def _zero_in_z(c, kinks, away: bool = False) -> bool:
 def setting(rule, activation, layout, mean, labels) -> Setting:
     if layout not in ("row", "column"):
         raise CheckError(f"{labels['layout']} must be row or column, not {layout!r}")
-    if not isinstance(mean, bool):
-        raise CheckError(f"{labels['mean']} must be True or False, not {mean!r}")
     if activation is not None and activation not in activations.CATALOG:
         raise CheckError(f"{labels['activation']}: for a matrix rule give a catalog activation "
                          f"({', '.join(activations.CATALOG)}) or none for a generic g")
