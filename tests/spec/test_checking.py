@@ -366,3 +366,25 @@ def test_the_g_prime_factor_of_a_hidden_delta_is_named(answer, params, slip):
 ])
 def test_more_weight_gradient_slips_are_named(answer, slip):
     assert check("weight_gradient", answer).slip == slip
+
+
+@pytest.mark.parametrize("layout", ["row", "column"])
+@pytest.mark.parametrize("mean", [False, True])
+def test_the_checkers_rules_are_the_specs_matrix_rules(layout, mean):
+    """The checker writes each rule in a student's notation; its values are spec.backprop's."""
+    import numpy as np
+
+    from deltaspec.spec import backprop, numeric
+    from deltaspec.spec.checking import arrays, matrix
+
+    for rule in ("hidden_delta", "weight_gradient", "bias_gradient"):
+        s = matrix.Setting(rule, "tanh", layout, mean)
+        for env in matrix.instances(s):
+            ours = arrays.evaluate(arrays.parse(s.expected_text(rule), "rule", matrix.NAMES[rule], {}), env,
+                                   matrix.float_backend(s))
+            gprime = numeric.activation_prime("tanh")(env["Z"])
+            scale = 1 / env["N"] if mean else 1
+            spec = {"hidden_delta": lambda: backprop.hidden_delta(env["delta"], env["W"], gprime, layout),
+                    "weight_gradient": lambda: scale * backprop.weight_gradient(env["A_prev"], env["delta"], layout),
+                    "bias_gradient": lambda: scale * backprop.bias_gradient(env["delta"], layout)}[rule]()
+            assert np.allclose(ours, spec, rtol=1e-12, atol=0), (rule, layout, mean)
