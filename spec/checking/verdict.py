@@ -57,8 +57,9 @@ class Verdict:
     def _rows(self) -> list[tuple[str, str, str | None]]:
         """(label, text, key of its LaTeX or None) for each line under the headline; a
         note has no label."""
-        rows = [("you wrote", self.student, "student"),
-                ("spec" if self.correct else "correct", self.expected, "expected")]
+        rows: list[tuple[str, str, str | None]] = [("you wrote", self.student, "student"),
+                                                   ("spec" if self.correct else "correct", self.expected,
+                                                    "expected")]
         rows += [("", note, None) for note in self.notes]
         rows.append(("proof", self.proof, None))
         if self.counterexample:
