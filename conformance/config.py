@@ -29,6 +29,8 @@ DEFAULT_PROFILE = "quick"
 CALL_TIMEOUT = 5.0      # seconds for one call into the implementation
 MEMORY_LIMIT_MB = 2048  # address space of the worker process
 TIME_BUDGET = 600.0     # seconds the implementation may spend in calls, in all
+SPIN = 0.0005           # seconds a process polls for the other's message before it sleeps
+MAX_SPIN = 0.01
 OUTPUT_FORMATS = ("gradescope", "prairielearn")
 
 
@@ -40,6 +42,40 @@ class Isolation:
     call_timeout: float = CALL_TIMEOUT
     memory_mb: int = MEMORY_LIMIT_MB
     time_budget: float = TIME_BUDGET
+    spin: float = 0.0   # seconds each side polls for the other's message before sleeping
+
+
+def default_spin() -> float:
+    """SPIN where this process may use two CPUs or more, else 0: polling while the other
+    side works only pays where the two run at once (a sleeping process takes tens of
+    microseconds to wake, and a quick run makes ~1,500 calls)."""
+    try:
+        cpus = len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        cpus = os.cpu_count() or 1
+    return SPIN if cpus >= 2 else 0.0
+
+
+def _limit(config, option: str, high: float = float("inf"), zero: bool = False):
+    """An option that must be positive (or zero, with ``zero``) and at most ``high``: a
+    zero or negative limit would fail every check instead of saying what is wrong."""
+    value = config.getoption(option)
+    if not ((0 <= value if zero else 0 < value) and value <= high):  # NaN fails too
+        import pytest
+
+        bound = "0 or more" if zero else "more than 0"
+        raise pytest.UsageError(f"deltaspec: {option} must be {bound}"
+                                + (f" and at most {high:g}" if high < float("inf") else "") + f", got {value:g}")
+    return value
+
+
+def _isolation(config) -> Isolation:
+    spin = config.getoption("--deltaspec-spin")
+    return Isolation(not config.getoption("--deltaspec-no-isolate"),
+                     _limit(config, "--deltaspec-call-timeout"),
+                     _limit(config, "--deltaspec-memory-limit"),
+                     _limit(config, "--deltaspec-time-budget"),
+                     default_spin() if spin is None else _limit(config, "--deltaspec-spin", MAX_SPIN, zero=True))
 
 
 @dataclass(frozen=True)
@@ -88,6 +124,9 @@ def add_options(parser) -> None:
                     help=f"address-space limit of the worker process (default {MEMORY_LIMIT_MB} MB)")
     group.addoption("--deltaspec-time-budget", type=float, default=TIME_BUDGET, metavar="SECONDS",
                     help=f"total time the implementation may spend in calls (default {TIME_BUDGET:g})")
+    group.addoption("--deltaspec-spin", type=float, default=None, metavar="SECONDS",
+                    help=f"how long the suite and the worker poll for each other's message before "
+                         f"sleeping (default {SPIN:g} with two CPUs or more, else 0; 0 where runs share the CPUs)")
     for fmt in OUTPUT_FORMATS:
         group.addoption(f"--deltaspec-{fmt}", default=None, metavar="PATH",
                         help=f"write {fmt}'s results.json to PATH: points per capability")
@@ -153,10 +192,7 @@ def from_pytest(config) -> RunConfig:
         route=route,
         profile=PROFILES[config.getoption("--deltaspec-profile")],
         seed=_seed(config),
-        isolation=Isolation(not config.getoption("--deltaspec-no-isolate"),
-                            config.getoption("--deltaspec-call-timeout"),
-                            config.getoption("--deltaspec-memory-limit"),
-                            config.getoption("--deltaspec-time-budget")),
+        isolation=_isolation(config),
         json_path=config.getoption("--deltaspec-json"),
         results=results,
         assignment_path=config.getoption("deltaspec_assignment"),

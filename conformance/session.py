@@ -89,9 +89,9 @@ def _load_isolated(what: str, route: str, isolation):
     from deltaspec.conformance.isolation.worker import RemoteNamespace, Worker, WorkerFailure
 
     worker = Worker(what, timeout=isolation.call_timeout, memory=isolation.memory_mb << 20,
-                    budget=isolation.time_budget)
+                    budget=isolation.time_budget, spin=isolation.spin)
     try:
-        info = worker.start()
+        info = worker.start(meanwhile=_import_checks_needs)
     except WorkerFailure as exc:
         worker.close()
         raise LoadError(str(exc)) from None
@@ -109,6 +109,17 @@ def _load_isolated(what: str, route: str, isolation):
         worker.close()
         raise
     return Loaded(namespace, what, str(info.get("origin", what)), route, conventions), worker
+
+
+def _import_checks_needs() -> None:
+    """Import what the checks need while the worker starts: on two CPUs the two overlap,
+    and the worker's start-up (an interpreter, numpy, its sandbox) leaves the run's
+    critical path."""
+    import hypothesis  # noqa: F401
+
+    from deltaspec.conformance import gradcheck  # noqa: F401
+    from deltaspec.conformance.judging import diagnose, draws, probing, report  # noqa: F401
+    from deltaspec.reference import network  # noqa: F401
 
 
 def _fix_scope(state: RunState) -> None:

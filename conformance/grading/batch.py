@@ -193,11 +193,13 @@ def _last_line(log: Path) -> str:
 
 def grade_one(path: Path, targets: dict[str, str], *, weights: dict[str, float], weights_path: str | None = None,
               profile: str = "quick", timeout: float = DEFAULT_TIMEOUT, name: str | None = None,
-              root: Path | None = None) -> Row:
+              root: Path | None = None, spin: bool = True) -> Row:
     """Grade one submission (file or folder) of the submissions folder ``root`` (default:
     the folder itself, or the file's folder) into ``targets`` (format -> results path);
     a results file is there afterwards in every case. The job works in a folder of its
-    own and publishes its results when its run is over."""
+    own and publishes its results when its run is over. ``spin=False``: its processes
+    never poll for each other's messages (runs side by side share the CPUs, and a
+    polling process takes them from the other runs' work)."""
     name = name or printable(path.name if path.is_dir() else path.stem)
     root = root if root is not None else (path if path.is_dir() else path.parent)
     targets = {fmt: os.path.abspath(p) for fmt, p in targets.items()}
@@ -205,7 +207,7 @@ def grade_one(path: Path, targets: dict[str, str], *, weights: dict[str, float],
     private = {fmt: str(work / f"results-{fmt}.json") for fmt in targets}
     try:
         row = _grade_in(work, path, root, private, name=name, weights=weights, weights_path=weights_path,
-                        profile=profile, timeout=timeout)
+                        profile=profile, timeout=timeout, spin=spin)
         _publish(private, targets)
         return row
     finally:
@@ -225,7 +227,8 @@ def _publish(private: dict[str, str], targets: dict[str, str]) -> None:
 
 
 def _grade_in(work: Path, path: Path, root: Path, targets: dict[str, str], *, name: str,
-              weights: dict[str, float], weights_path: str | None, profile: str, timeout: float) -> Row:
+              weights: dict[str, float], weights_path: str | None, profile: str, timeout: float,
+              spin: bool = True) -> Row:
     """Grade one submission in the job's folder ``work``, its results into ``targets``."""
     start = time.monotonic()
 
@@ -243,7 +246,7 @@ def _grade_in(work: Path, path: Path, root: Path, targets: dict[str, str], *, na
     (work / "pytest.ini").write_text("[pytest]\n")
     cmd = [sys.executable, "-m", "pytest", "--pyargs", "deltaspec.conformance", "--impl", str(copy),
            "-q", "-p", "no:cacheprovider", "-c", str(work / "pytest.ini"), "--rootdir", str(work),
-           "--deltaspec-profile", profile]
+           "--deltaspec-profile", profile] + ([] if spin else ["--deltaspec-spin", "0"])
     # the score is read back from the Gradescope file: a private one when none was asked for
     run_targets = {"gradescope": str(work / "gradescope.json"), **targets}
     for fmt, target in run_targets.items():
@@ -336,6 +339,7 @@ def run_batch(root: Path, out_csv: Path, *, jobs: int, weights: dict[str, float]
     for entry in ignored:
         stream.write(f"ignored {entry}\n")
     jobs = _concurrency(root, jobs, stream)
+    spin = 2 * jobs <= (os.cpu_count() or 1)  # each run is two processes taking turns
     progress = Progress(len(submissions), stream)
     rows: list[Row] = []
 
@@ -343,7 +347,7 @@ def run_batch(root: Path, out_csv: Path, *, jobs: int, weights: dict[str, float]
         target = {"gradescope": str(json_dir / f"{sub.name}.json")}
         try:
             return grade_one(sub.path, target, weights=weights, weights_path=weights_path, profile=profile,
-                             timeout=timeout, name=sub.name)
+                             timeout=timeout, name=sub.name, spin=spin)
         except Exception as exc:  # noqa: BLE001 - one bad submission never stops the batch
             grade = grading.zero_grade(weights, "error", f"the grader failed on this submission: {exc}")
             try:

@@ -62,9 +62,10 @@ class Worker:
     """The parent's handle on one isolated implementation."""
 
     def __init__(self, requested: str, timeout: float = CALL_TIMEOUT, memory: int = MEMORY_LIMIT,
-                 budget: float | None = None, sandbox: bool | None = None):
+                 budget: float | None = None, sandbox: bool | None = None, spin: float = 0.0):
         self.requested = requested
         self.timeout, self.memory, self.budget = timeout, memory, budget
+        self.spin = spin   # seconds each side polls for the other's message before it sleeps
         self.sandbox = (os.environ.get(SANDBOX_ENV, "1") != "0") if sandbox is None else sandbox
         self.spent = 0.0
         self.process: subprocess.Popen | None = None
@@ -85,13 +86,14 @@ class Worker:
 
     # ------------------------------------------------------------ starting
 
-    def start(self, budgeted: bool = False) -> dict:
+    def start(self, budgeted: bool = False, meanwhile=None) -> dict:
         """Start the worker and load the implementation; returns what it reported. The
         time it takes is charged to the budget; ``budgeted`` (a restart) also bounds it
-        by what is left of the budget."""
+        by what is left of the budget. ``meanwhile()``, if given, runs in this process
+        while the worker starts (once, before the load report is awaited)."""
         began = time.perf_counter()
         try:
-            info = self._start(budgeted)
+            info = self._start(budgeted, meanwhile)
             if info.get("sandbox_failed") is not None:
                 reason = clean(info["sandbox_failed"], 200)
                 self.sandbox = False
@@ -101,14 +103,16 @@ class Worker:
             self.spent += time.perf_counter() - began
         return info
 
-    def _start(self, budgeted: bool) -> dict:
+    def _start(self, budgeted: bool, meanwhile=None) -> dict:
         """One attempt: the worker's first message (how it is contained, or that its
         sandbox failed), then its load report."""
         self.stop()
         sandboxed = self._spawn()
-        limit, cut = self._limit(LOAD_TIMEOUT) if budgeted else (LOAD_TIMEOUT, False)
-        deadline = time.monotonic() + limit
         try:
+            if meanwhile is not None:
+                meanwhile()
+            limit, cut = self._limit(LOAD_TIMEOUT) if budgeted else (LOAD_TIMEOUT, False)
+            deadline = time.monotonic() + limit
             first = self._await(deadline, "starting the worker", limit, cut)
             # the first message comes before any student code runs: only there is a
             # sandbox failure believed (then the suite retries without the sandbox)
@@ -117,7 +121,7 @@ class Worker:
                 return {"loaded": False, "sandbox_failed": clean(first.get("sandbox_failed"), 200)}
             containment = self._containment(first)
             info = checked_report(self._await(deadline, "loading the implementation", limit, cut))
-        except WorkerFailure:
+        except BaseException:  # a WorkerFailure, or meanwhile() failed: never leave the worker behind
             self.stop()
             raise
         self._loaded(info, containment)
@@ -164,7 +168,7 @@ class Worker:
         return {"sandbox": bool(self.sandbox and root and sys.platform.startswith("linux")),
                 "drop": root, "home": os.path.realpath(self.home), "cgroup": self.cgroup is not None,
                 "uid": self.lease.uid if self.lease else None, "view": self.view,
-                "declarations": list(CONVENTION_NAMES)}
+                "declarations": list(CONVENTION_NAMES), "spin": self.spin}
 
     def _environment(self) -> dict:
         keep = ("PATH", "LANG", "LC_ALL", "SYSTEMROOT")
@@ -311,7 +315,11 @@ class Worker:
                                 f"{clean(exc, 200)}; the worker was killed") from None
 
     def _wait_readable(self, deadline: float) -> None:
-        """Until a reply starts or the worker exits (EOFError) or the deadline (WireTimeout)."""
+        """Until a reply starts or the worker exits (EOFError) or the deadline (WireTimeout);
+        polled for ``spin`` seconds first (most replies come within it, and a process
+        that slept takes tens of microseconds to wake)."""
+        if wire.poll(self.from_child, min(self.spin, deadline - time.monotonic())):
+            return
         while True:
             left = deadline - time.monotonic()
             if left <= 0:

@@ -52,7 +52,9 @@ def serve(read_fd: int, write_fd: int, requested: str, config: dict, containment
     wire.send(write_fd, report)
     if namespace is None:
         return
+    spin = config.get("spin", 0.0)
     while True:
+        wire.poll(read_fd, spin)   # the next call usually comes soon: sleeping would delay it
         wire.send(write_fd, _answer(namespace, wire.receive(read_fd)))
 
 

@@ -152,6 +152,17 @@ def _wait(fd: int, deadline: float | None, write: bool) -> None:
         raise WireTimeout("the other side stopped " + ("reading" if write else "in the middle of a message"))
 
 
+def poll(fd: int, seconds: float) -> bool:
+    """Whether ``fd`` becomes readable within ``seconds``, found by polling without
+    sleeping (where both sides run at once this answers sooner than a blocking wait)."""
+    end = time.perf_counter() + seconds
+    while True:
+        if select.select([fd], [], [], 0)[0]:
+            return True
+        if time.perf_counter() >= end:
+            return False
+
+
 def send(fd: int, message: dict, deadline: float | None = None) -> None:
     """Write one framed JSON message. With a deadline (``time.monotonic()``), ``fd``
     should be non-blocking: a peer that stops reading raises WireTimeout."""

@@ -235,3 +235,22 @@ def test_hostile_file_names_are_escaped_and_links_out_are_not_followed(tmp_path)
     leak = next(r for r in table if r["submission"] == "leak")
     assert (leak["status"], leak["reason"]) == ("refused", "refused: leak.py is a link that leads out of the "
                                                            "submissions folder")
+
+
+@pytest.mark.parametrize("cpus, jobs, spin", [(2, 2, False), (2, 1, True), (8, 2, True), (8, 5, False)])
+def test_runs_side_by_side_do_not_poll_when_they_share_the_cpus(tmp_path, monkeypatch, cpus, jobs, spin):
+    """Each run is two processes taking turns: polling pays only where every one of them
+    has a CPU (on 2 CPUs, grade --jobs 2 fell from 58 to 36 submissions a minute)."""
+    for name in ("a", "b", "c"):
+        (tmp_path / f"{name}.py").write_text("")
+    seen = []
+
+    def fake_grade_in(work, path, root, targets, **kw):
+        seen.append(kw["spin"])
+        return batch.Row(path.stem, 0.0, 1.0, "ok", "")
+
+    monkeypatch.setattr(batch, "_grade_in", fake_grade_in)
+    monkeypatch.setattr(batch, "_concurrency", lambda root, jobs, stream: jobs)
+    monkeypatch.setattr(batch.os, "cpu_count", lambda: cpus)
+    batch.run_batch(tmp_path, tmp_path / "out" / "g.csv", jobs=jobs, weights={}, stream=io.StringIO())
+    assert seen == [spin] * 3

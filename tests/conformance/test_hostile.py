@@ -509,6 +509,24 @@ def test_wire_never_waits_past_its_deadline():
     os.close(w)
 
 
+def test_polling_for_a_message_stops_at_its_window():
+    """The spin before a blocking wait: True as soon as a message is there, False once
+    the window has passed, and never longer than it."""
+    from deltaspec.conformance.isolation import wire
+
+    r, w = os.pipe()
+    start = time.perf_counter()
+    assert wire.poll(r, 0.02) is False
+    assert 0.02 <= time.perf_counter() - start < 1
+    assert wire.poll(r, -1.0) is False  # a deadline already past: one look, no wait
+    os.write(w, b"x")
+    start = time.perf_counter()
+    assert wire.poll(r, 5.0) is True
+    assert time.perf_counter() - start < 1
+    os.close(r)
+    os.close(w)
+
+
 def test_adapter_refuses_tricks_and_non_finite_values_in_process():
     """The adapter's own checks (what --deltaspec-no-isolate relies on): no subclass, no
     ``__array__`` object, no object dtype, no NaN where every input is finite."""

@@ -114,6 +114,23 @@ def test_a_run_that_judges_nothing_fails_in_one_line(tmp_path):
     assert "Traceback" not in proc.stderr + proc.stdout
 
 
+@pytest.mark.parametrize("option, value, says", [
+    ("--deltaspec-call-timeout", "-1", "must be more than 0"),
+    ("--deltaspec-call-timeout", "0", "must be more than 0"),
+    ("--deltaspec-memory-limit", "0", "must be more than 0"),
+    ("--deltaspec-time-budget", "nan", "must be more than 0"),
+    ("--deltaspec-spin", "-0.001", "must be 0 or more and at most 0.01"),
+    ("--deltaspec-spin", "5", "must be 0 or more and at most 0.01"),
+])
+def test_a_limit_out_of_range_is_refused_in_one_line(option, value, says):
+    """Before any check: a zero or negative limit would otherwise fail every check."""
+    proc = run(["conformance", f"{option}={value}", "-q"], ROOT)
+    assert proc.returncode == 4
+    lines = [line for line in proc.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1 and option in lines[0] and says in lines[0], proc.stderr
+    assert " passed" not in proc.stdout and "Traceback" not in proc.stderr
+
+
 @pytest.mark.skipif(importlib.util.find_spec("xdist") is None, reason="pytest-xdist is not installed")
 def test_xdist_is_refused_before_anything_runs():
     proc = run(["conformance", "-n", "2", "-q"], ROOT)
