@@ -368,14 +368,10 @@ def _probe(evaluate, idx: np.ndarray, delta: np.ndarray, f0: np.ndarray) -> np.n
     residual (4 degrees of freedom) measures how much f's value jitters, e.g.
     when f sums terms much larger than itself, which ``eps * |f|`` cannot see.
     """
-    right, left = [f0], [f0]
-    for j in range(1, 7):
-        fp, fm, _ = evaluate(idx, j * delta)
-        right.append(fp)
-        left.append(fm)
+    fp, fm, _ = evaluate(idx, np.arange(1, 7)[:, None] * delta)
     with np.errstate(all="ignore"):
-        r = _PROBE_RESIDUAL @ np.array(right)
-        q = _PROBE_RESIDUAL @ np.array(left)
+        r = _PROBE_RESIDUAL @ np.vstack([f0, fp])
+        q = _PROBE_RESIDUAL @ np.vstack([f0, fm])
         sigma = np.sqrt((np.sum(r * r, axis=0) + np.sum(q * q, axis=0)) / 4.0)
     return np.where(np.isfinite(sigma), sigma, 0.0)
 
@@ -439,8 +435,9 @@ def _analyse(fp, fm, h, depth, f0, noise: _Noise, rtol) -> tuple[_FD, np.ndarray
 
 
 def _fd_engine(evaluate, f0, h0, pol: _Policy, eps_f, rtol) -> _FD:
-    """Richardson tables for all elements; ``evaluate(idx, h)`` returns
-    ``(f(+h), f(-h), realised h)`` for the elements ``idx``.
+    """Richardson tables for all elements; ``evaluate(idx, h)`` takes steps ``h`` of shape
+    (levels, len(idx)) and returns ``(f(+h), f(-h), realised h)`` in that shape for the
+    elements ``idx`` (every level at once, so that f can be evaluated in one batch).
 
     Every element gets ``pol.n_levels`` levels.  An element
     whose estimate is not yet good enough to test at ``rtol``
@@ -454,13 +451,14 @@ def _fd_engine(evaluate, f0, h0, pol: _Policy, eps_f, rtol) -> _FD:
 
     def add_level(idx: np.ndarray) -> None:
         rows = depth[idx]
-        fp[rows, idx], fm[rows, idx], h[rows, idx] = evaluate(idx, np.ldexp(h0[idx], -rows))
+        fp[rows, idx], fm[rows, idx], h[rows, idx] = (v[0] for v in evaluate(idx, np.ldexp(h0[idx], -rows)[None]))
         depth[idx] += 1
 
     every = np.arange(m)
     noise = _noise_level(evaluate, h0, pol, eps_f, f0)
-    for _ in range(pol.n_levels):
-        add_level(every)
+    first = np.arange(pol.n_levels)
+    fp[first], fm[first], h[first] = evaluate(every, np.ldexp(h0, -first[:, None]))
+    depth[:] = pol.n_levels
     out, helps = _analyse(fp, fm, h, depth, f0, noise, rtol)
     todo = every
     while True:
@@ -592,10 +590,11 @@ def _describe(out: Any) -> str:
 
 
 class _ScalarF:
-    """Calls the user's f, counts calls, maps domain errors to NaN."""
+    """Calls the user's f (or f_many, f at a list of points), counts calls, maps domain
+    errors to NaN."""
 
-    def __init__(self, f: Callable[[Any], Any]):
-        self.f, self.calls, self.nonfinite, self.out_eps = f, 0, 0, 0.0
+    def __init__(self, f: Callable[[Any], Any], f_many: Callable[[list], Any] | None = None):
+        self.f, self.f_many, self.calls, self.nonfinite, self.out_eps = f, f_many, 0, 0, 0.0
 
     def base(self, x: Any) -> float:
         try:
@@ -619,6 +618,24 @@ class _ScalarF:
         value = self._scalar(out)
         self.nonfinite += not math.isfinite(value)
         return value
+
+    def many(self, xs: list) -> np.ndarray:
+        """f at each point of xs, as one by one would give them: in one call of f_many
+        when there is one. Where f_many raises a domain error (ArithmeticError,
+        ValueError), the points are taken one by one, so that only the point outside
+        the domain is NaN."""
+        if self.f_many is None or len(xs) < 2:
+            return np.array([self(x) for x in xs], dtype=np.float64)
+        try:
+            with np.errstate(all="ignore"):
+                outs = list(self.f_many(xs))
+        except (ArithmeticError, ValueError):
+            return np.array([self(x) for x in xs], dtype=np.float64)
+        if len(outs) != len(xs):
+            raise GradcheckInputError(f"f_many returned {len(outs)} values for {len(xs)} points")
+        values = np.array([self._scalar(out) for out in outs], dtype=np.float64)
+        self.count(values)
+        return values
 
     def count(self, values: np.ndarray) -> None:
         """Book calls made outside ``__call__`` (the screen's loop calls f directly)."""
@@ -754,18 +771,19 @@ def _full_evaluator(fs: _ScalarF, params: _Params, work: list[np.ndarray]):
     owner = np.repeat(np.arange(len(work)), params.sizes)
     local = np.concatenate([np.arange(n) for n in params.sizes])
 
-    def evaluate(idx: np.ndarray, h: np.ndarray):
-        fp, fm, he = np.empty(idx.size), np.empty(idx.size), np.empty(idx.size)
-        for t, (g, step) in enumerate(zip(idx, h)):
-            arr, i = flat[owner[g]], local[g]
-            x0 = arr[i]
-            xp, xm = arr.dtype.type(float(x0) + step), arr.dtype.type(float(x0) - step)
-            arr[i] = xp
-            fp[t] = fs(params.rebuild(work))
-            arr[i] = xm
-            fm[t] = fs(params.rebuild(work))
-            arr[i] = x0
-            he[t] = (float(xp) - float(xm)) / 2
+    def evaluate(idx: np.ndarray, hs: np.ndarray):
+        fp, fm, he = np.empty(hs.shape), np.empty(hs.shape), np.empty(hs.shape)
+        for level, h in enumerate(hs):
+            for t, (g, step) in enumerate(zip(idx, h)):
+                arr, i = flat[owner[g]], local[g]
+                x0 = arr[i]
+                xp, xm = arr.dtype.type(float(x0) + step), arr.dtype.type(float(x0) - step)
+                arr[i] = xp
+                fp[level, t] = fs(params.rebuild(work))
+                arr[i] = xm
+                fm[level, t] = fs(params.rebuild(work))
+                arr[i] = x0
+                he[level, t] = (float(xp) - float(xm)) / 2
         return fp, fm, he
 
     return evaluate
@@ -815,10 +833,9 @@ def _full_pair_evaluator(fs: _ScalarF, params: _Params, work: list[np.ndarray]):
 
 
 def _pair_of(evaluate):
-    """The screen's ``evaluate_pair`` from a one-level ``evaluate``: steps ``h`` and ``h/2``."""
+    """The screen's ``evaluate_pair`` from ``evaluate``: steps ``h`` and ``h/2``."""
     def evaluate_pair(idx: np.ndarray, h: np.ndarray):
-        levels = [evaluate(idx, h), evaluate(idx, h / 2)]
-        return tuple(np.stack(rows) for rows in zip(*levels))
+        return evaluate(idx, np.stack([h, h / 2]))
 
     return evaluate_pair
 
@@ -836,15 +853,19 @@ def _directional_evaluator(fs, params, V, g_flat):
         dx = np.concatenate([n.astype(np.float64).ravel() - x for n, x in zip(new, x64)])
         return params.rebuild(new), dx
 
-    def evaluate(idx: np.ndarray, h: np.ndarray):
-        fp, fm = np.empty(idx.size), np.empty(idx.size)
-        for t, (d, step) in enumerate(zip(idx, h)):
-            v = V[d]
-            xp, dxp = moved(step * v)
-            xm, dxm = moved(-step * v)
-            fp[t] = fs(xp) - g_flat @ (dxp - step * v)
-            fm[t] = fs(xm) - g_flat @ (dxm + step * v)
-        return fp, fm, np.asarray(h, dtype=np.float64)
+    def evaluate(idx: np.ndarray, hs: np.ndarray):
+        """All levels and directions in one batch (``fs.many``), in the order one by one
+        would take: level, direction, then + before -."""
+        points, shifts = [], []
+        for h in hs:
+            for d, step in zip(idx, h):
+                v = V[d]
+                for sign in (1, -1):
+                    x, dx = moved(sign * step * v)
+                    points.append(x)
+                    shifts.append(g_flat @ (dx - sign * step * v))
+        values = (fs.many(points) - np.array(shifts)).reshape(hs.shape + (2,))
+        return values[..., 0], values[..., 1], np.asarray(hs, dtype=np.float64)
 
     return evaluate
 
@@ -1038,6 +1059,7 @@ def gradcheck(
     raise_on_failure: bool = True,
     names: Any = None,
     max_step: float | None = None,
+    f_many: Callable[[list], Any] | None = None,
 ) -> GradcheckResult:
     """Compare ``grad_f(x)`` with finite differences of the scalar ``f`` at ``x``.
 
@@ -1060,6 +1082,12 @@ def gradcheck(
     the module docstring; ``rtol``/``atol`` override the per-dtype defaults.
     ``max_step`` caps every step (the largest change of any element): a function defined
     only near ``x`` (a log loss needs 0 < y < 1) is never evaluated outside its domain.
+    ``f_many(xs)``, if given, returns ``[f(x) for x in xs]``: the directional mode then
+    evaluates each stage's points (the screen's ``4 * n_directions``, the noise probe's,
+    each table level's) in one call of it, in the order one by one would take, for an f
+    behind a process boundary where each call costs a round trip. The values and the
+    verdict are those of one by one; full mode, which perturbs x in place one element at
+    a time, calls ``f``.
 
     Bad input raises :class:`GradcheckInputError` (a ``ValueError``); a failed
     check raises :class:`GradcheckError` (an ``AssertionError``) whose message
@@ -1069,8 +1097,10 @@ def gradcheck(
         raise GradcheckInputError(f"mode must be 'full' or 'directional', got {mode!r}")
     if max_step is not None and not (isinstance(max_step, (int, float)) and 0 < max_step < np.inf):
         raise GradcheckInputError(f"max_step must be a positive finite number, got {max_step!r}")
+    if f_many is not None and not callable(f_many):
+        raise GradcheckInputError(f"f_many must be callable, got {_describe(f_many)}")
     params = _Params(x, names)
-    fs = _ScalarF(f)
+    fs = _ScalarF(f, f_many)
     f0 = fs.base(params.rebuild(params.copies()))
     try:
         g_raw = grad_f(params.rebuild(params.copies()))
@@ -1217,7 +1247,8 @@ class ElementwiseDerivative(NamedTuple):
     kink: np.ndarray
 
 
-def elementwise_derivative(f: Callable[[np.ndarray], Any], z: Any) -> ElementwiseDerivative:
+def elementwise_derivative(f: Callable[[np.ndarray], Any], z: Any,
+                           f_many: Callable[[list], Any] | None = None) -> ElementwiseDerivative:
     """Derivative of an elementwise ``f`` (e.g. an activation) at every element of ``z``.
 
     Because ``f(z)[i]`` depends on ``z[i]`` only, perturbing the whole array by a
@@ -1225,9 +1256,14 @@ def elementwise_derivative(f: Callable[[np.ndarray], Any], z: Any) -> Elementwis
     costs two calls of ``f``.  Steps follow ``|z_i|`` as in the module docstring,
     with the same Richardson table, error estimate and kink test, applied per
     element.  At a kink ``value`` is the mean of the one-sided derivatives.
+    ``f_many(zs)``, if given, returns ``[f(z) for z in zs]``: every level of a stage (the
+    noise probe's six, the table's first ones) is then evaluated in one call of it, with
+    the values of one by one (see :func:`gradcheck`).
     """
+    if f_many is not None and not callable(f_many):
+        raise GradcheckInputError(f"f_many must be callable, got {_describe(f_many)}")
     z = _as_float_array(z, "z")
-    call = _elementwise_caller(f, z)
+    call = _elementwise_caller(f, z, f_many)
     try:
         f0 = call(z, strict=True)
     except (ArithmeticError, ValueError) as exc:
@@ -1240,20 +1276,33 @@ def elementwise_derivative(f: Callable[[np.ndarray], Any], z: Any) -> Elementwis
     pol = _policy_for_eps(eps_f)
     z64 = z.astype(np.float64).ravel()
 
-    def evaluate(idx: np.ndarray, h: np.ndarray):
-        step = np.zeros(z.size)
-        step[idx] = h
-        zp, zm = (z64 + step).astype(z.dtype), (z64 - step).astype(z.dtype)
-        he = (zp.astype(np.float64) - zm.astype(np.float64))[idx] / 2
-        return call(zp.reshape(z.shape)).ravel()[idx], call(zm.reshape(z.shape)).ravel()[idx], he
+    def evaluate(idx: np.ndarray, hs: np.ndarray):
+        steps = np.zeros((len(hs), z.size))
+        steps[:, idx] = hs
+        zp, zm = (z64 + steps).astype(z.dtype), (z64 - steps).astype(z.dtype)
+        he = (zp.astype(np.float64) - zm.astype(np.float64))[:, idx] / 2
+        outs = call.many([v.reshape(z.shape) for pair in zip(zp, zm) for v in pair])  # level by level, + then -
+        fp = np.array([out.ravel()[idx] for out in outs[0::2]])
+        fm = np.array([out.ravel()[idx] for out in outs[1::2]])
+        return fp, fm, he
 
     fd = _fd_engine(evaluate, f0.ravel(), _base_step(z, pol.log2_h0), pol, eps_f,
                     np.full(z.size, pol.rtol))
     return ElementwiseDerivative(*(np.asarray(v).reshape(z.shape) for v in fd[:3]))
 
 
-def _elementwise_caller(f, z: np.ndarray):
-    """f wrapped to check its output shape and return float64; remembers f's eps."""
+def _elementwise_caller(f, z: np.ndarray, f_many=None):
+    """f wrapped to check its output shape and return float64; remembers f's eps.
+    ``call.many(args)`` is ``[call(a) for a in args]``, through one call of f_many when
+    given (one by one where f_many raises a domain error, as in ``_ScalarF.many``)."""
+
+    def checked(out) -> np.ndarray:
+        out = np.asarray(out)
+        if out.shape != z.shape or out.dtype.kind not in "fiu":
+            raise GradcheckInputError(
+                f"f must be elementwise: f(z) returned {_describe(out)} for z of shape {z.shape}")
+        call.out_eps = max(call.out_eps, _eps(out.dtype))
+        return out.astype(np.float64)
 
     def call(arg: np.ndarray, strict: bool = False) -> np.ndarray:
         try:
@@ -1263,11 +1312,20 @@ def _elementwise_caller(f, z: np.ndarray):
             if strict:
                 raise
             return np.full(z.shape, np.nan)  # stepped outside f's domain
-        if out.shape != z.shape or out.dtype.kind not in "fiu":
-            raise GradcheckInputError(
-                f"f must be elementwise: f(z) returned {_describe(out)} for z of shape {z.shape}")
-        call.out_eps = max(call.out_eps, _eps(out.dtype))
-        return out.astype(np.float64)
+        return checked(out)
+
+    def many(args: list) -> list[np.ndarray]:
+        if f_many is None or len(args) < 2:
+            return [call(a) for a in args]
+        try:
+            with np.errstate(all="ignore"):
+                outs = [np.asarray(out) for out in f_many(args)]
+        except (ArithmeticError, ValueError):
+            return [call(a) for a in args]
+        if len(outs) != len(args):
+            raise GradcheckInputError(f"f_many returned {len(outs)} values for {len(args)} points")
+        return [checked(out) for out in outs]
 
     call.out_eps = 0.0
+    call.many = many
     return call

@@ -53,7 +53,8 @@ def test_derivative_matches_finite_differences(impl, derivative, draws, profile)
     _prime_judged(impl, name)
     for _ in range(profile.fd_examples):
         z = np.atleast_1d(draws.z_array(-4.0, 4.0))
-        fd = elementwise_derivative(lambda v: impl.activation(name, v), z)
+        fd = elementwise_derivative(lambda v: impl.activation(name, v), z,
+                                    f_many=lambda zs: impl.activation_many(name, zs))
         smooth = ~fd.kink
         got = impl.activation_prime(name, z)
         report.check_fd(got[smooth], fd.value[smooth], fd.error[smooth], f"{name}_prime against finite "
@@ -133,7 +134,8 @@ def test_kinks_are_reported_not_failed(impl, scope):
     if "relu" not in scope.activations:
         pytest.skip("relu is outside this run's scope")
     require(impl, "relu")
-    fd = elementwise_derivative(lambda v: impl.activation("relu", v), np.array([0.0, 2 * KINK_MARGIN, -2 * KINK_MARGIN]))
+    fd = elementwise_derivative(lambda v: impl.activation("relu", v), np.array([0.0, 2 * KINK_MARGIN, -2 * KINK_MARGIN]),
+                                f_many=lambda zs: impl.activation_many("relu", zs))
     assert fd.kink.tolist() == [True, False, False]
 
 

@@ -53,7 +53,8 @@ def test_loss_prime_matches_finite_differences(impl, loss_derivative, draws, pro
         y, t = draws.problem(name)
         try:
             gradcheck(lambda v: impl.loss(name, v, t), lambda v: impl.loss_prime(name, v, t), y,
-                      mode="directional", n_directions=2, max_step=max_step(name, y))
+                      mode="directional", n_directions=2, max_step=max_step(name, y),
+                      f_many=lambda ys: impl.loss_many(name, ys, t))
         except GradcheckError as exc:
             found = report.diagnose_with_probe(None, None, (), probe_loss_prime(impl, name))
             cause = f" Likely cause: {found.text}." if found else ""

@@ -136,12 +136,53 @@ class Implementation:
 
     def call(self, name: str, *args):
         """ns.name(*args), with any exception turned into a one-line failure."""
+        func = getattr(self.ns, name)
+        return self._translated(name, lambda: func(*args))
+
+    def call_many(self, name: str, batch: list) -> tuple[list, ImplementationError | None]:
+        """``[ns.name(*args) for args in batch]``, in one message where the implementation
+        runs in a worker: the same calls in the same order, the first failure ending the
+        batch as it would end a loop. Returns (the results of the calls before it, the
+        failure or None), so that a caller checks those results before it raises the
+        failure, as a loop would have."""
+        from deltaspec.conformance.isolation.worker import RaisedInWorker, RemoteNamespace, WorkerFailure
+
+        done: list = []
+        if not isinstance(self.ns, RemoteNamespace):
+            try:
+                for args in batch:
+                    done.append(self.call(name, *args))
+            except ImplementationError as exc:
+                return done, exc
+            return done, None
+        many = getattr(self.ns, name).many
+
+        def run():
+            try:
+                return many(batch)
+            except (RaisedInWorker, WorkerFailure) as exc:
+                done.extend(getattr(exc, "done", ()))
+                raise
+
+        try:
+            return self._translated(name, run), None
+        except ImplementationError as exc:
+            return done, exc
+
+    @staticmethod
+    def _finished(results: list, failure: ImplementationError | None) -> list:
+        if failure is not None:
+            raise failure
+        return results
+
+    @staticmethod
+    def _translated(name: str, thunk):
+        """thunk(), with any exception turned into a one-line failure naming ``name``."""
         from deltaspec.conformance.isolation.worker import RaisedInWorker, WorkerFailure
 
-        func = getattr(self.ns, name)
         try:
             with np.errstate(all="ignore"):
-                return func(*args)
+                return thunk()
         except RaisedInWorker as exc:
             raise ImplementationError(f"{name} raised {exc.kind}: {exc.message}{exc.where}") from None
         except WorkerFailure as exc:
@@ -232,6 +273,11 @@ class Implementation:
             return self._out(self.array(self.call("softmax", zi), "softmax", zi.shape, inputs=(zi,)))
         return self.array(self.call(name, z), name, np.shape(z), inputs=(z,))
 
+    def activation_many(self, name, zs: list) -> list:
+        """[activation(name, z) for z in zs] for an elementwise g, its calls in one batch."""
+        outs, failure = self.call_many(name, [(z,) for z in zs])
+        return self._finished([self.array(out, name, np.shape(z), inputs=(z,)) for out, z in zip(outs, zs)], failure)
+
     def activation_prime(self, name, z):
         """g'(z), whatever the implementation's prime takes."""
         self._accept("activation_prime")
@@ -249,7 +295,15 @@ class Implementation:
     def loss(self, name, y, t):
         """E(y, t) in the spec's reduction; a float32 result stays float32."""
         self._accept("loss")
-        out = self.call(name, self._in(y), self._in(t))
+        return self._loss_out(self.call(name, self._in(y), self._in(t)), name, y, t)
+
+    def loss_many(self, name, ys: list, t) -> list:
+        """[loss(name, y, t) for y in ys], the calls in one batch."""
+        self._accept("loss")
+        outs, failure = self.call_many(name, [(self._in(y), self._in(t)) for y in ys])
+        return self._finished([self._loss_out(out, name, y, t) for out, y in zip(outs, ys)], failure)
+
+    def _loss_out(self, out, name, y, t):
         arr = self.array(out, name, inputs=self._loss_inputs(name, y, t))
         if arr.size != 1:
             raise ImplementationError(f"{name} returned shape {arr.shape}, expected a scalar")
@@ -277,9 +331,19 @@ class Implementation:
 
     def forward(self, params, X, activations):
         self._accept("forward")
+        out = self.call("forward", self._params_in(params), self._in(X), list(activations))
+        return self._forward_out(out, params, X)
+
+    def forward_many(self, many_params: list, X, activations) -> list:
+        """[forward(params, X, activations) for params in many_params], the calls in one batch."""
+        self._accept("forward")
+        outs, failure = self.call_many("forward", [(self._params_in(p), self._in(X), list(activations))
+                                                   for p in many_params])
+        return self._finished([self._forward_out(out, p, X) for out, p in zip(outs, many_params)], failure)
+
+    def _forward_out(self, out, params, X):
         n_out = params[-1][0].shape[1]
         shape = (n_out, X.shape[0]) if self.column else (X.shape[0], n_out)
-        out = self.call("forward", self._params_in(params), self._in(X), list(activations))
         return self._out(self.array(out, "forward", shape, inputs=(*_flat(params), X)))
 
     def gradients(self, params, X, T, activations, loss):

@@ -203,12 +203,21 @@ class Worker:
 
     def call(self, name: str, args) -> object:
         """name(*args) in the worker; plain data back, or a WorkerFailure / raised-info."""
+        return self.call_many(name, [args])[0]
+
+    def call_many(self, name: str, batch: list) -> list:
+        """``[name(*args) for args in batch]`` in the worker, sent in one message: as one
+        by one would give them, and with the same limits. The worker answers each call
+        as it returns, and each answer must come within a call's timeout of the one
+        before; the first call that raises ends the batch (RaisedInWorker), as it would
+        end a loop of calls. Plain data back, or a WorkerFailure; either exception carries
+        ``done``, the results of the calls before it."""
         self._refuse_when_spent()
         self._refuse_after_crashes(name)
         try:
             self._ensure_running()   # a restart charges the budget itself
             self._refuse_when_spent()
-            value = self._round_trip(name, args)
+            values = self._round_trips(name, batch)
         except RaisedInWorker:
             self.crashes.pop(name, None)
             raise
@@ -216,20 +225,51 @@ class Worker:
             self._count(name, exc)
             raise
         self.crashes.pop(name, None)
-        return value
+        return values
 
-    def _round_trip(self, name: str, args) -> object:
-        """Send the call and read its reply, within the timeout and what is left of the
-        budget; the time it takes is charged to the budget."""
+    def _round_trips(self, name: str, batch: list) -> list:
+        """Send the batch and read its replies, each within the timeout and what is left
+        of the budget; the time it takes is charged to the budget. A batch too large for
+        one message goes as two halves."""
         self.sequence += 1
-        limit, cut = self._limit(self.timeout)
         began = time.perf_counter()
+        limit, cut = self._limit(self.timeout)
         deadline = time.monotonic() + limit
         try:
-            self._send_call(name, args, deadline)
-            return self._result(name, self._await(deadline, f"calling {name}", limit, cut))
+            if not self._send_call(name, batch, deadline):
+                half = len(batch) // 2
+                first = self._round_trips(name, batch[:half])
+                try:
+                    return first + self._round_trips(name, batch[half:])
+                except (RaisedInWorker, WorkerFailure) as exc:
+                    exc.done = first + exc.done  # type: ignore[attr-defined]
+                    raise
+            values: list = []
+            for index in range(len(batch)):
+                try:
+                    values.append(self._reply(name, index, len(batch), deadline, limit, cut))
+                except (RaisedInWorker, WorkerFailure) as exc:
+                    exc.done = values  # type: ignore[attr-defined]  # the results before the failure
+                    raise
+                now = time.perf_counter()
+                self.spent += now - began
+                began = now
+                limit, cut = self._limit(self.timeout)
+                deadline = time.monotonic() + limit
+            return values
         finally:
             self.spent += time.perf_counter() - began
+
+    def _reply(self, name: str, index: int, size: int, deadline: float, limit: float, cut: bool) -> object:
+        """The result of call ``index`` of a batch of ``size``. A failure before the last
+        stops the worker, unless it raised (then the worker ends the batch itself): it
+        could still be answering the calls after it."""
+        try:
+            return self._result(name, index, self._await(deadline, f"calling {name}", limit, cut))
+        except WorkerFailure:
+            if index < size - 1:
+                self.stop()
+            raise
 
     def _refuse_when_spent(self) -> None:
         if self.budget is not None and self.spent >= self.budget:
@@ -262,20 +302,25 @@ class Worker:
             self.stop()
             raise WorkerFailure(f"the implementation could not be loaded again: {info.get('error', '')}")
 
-    def _send_call(self, name: str, args, deadline: float) -> None:
+    def _send_call(self, name: str, batch: list, deadline: float) -> bool:
+        """Send the batch; False (nothing sent) when it has more than one call and is
+        too large for one message."""
+        message = {"call": name, "id": self.sequence, "batch": [wire.encode_value(list(args)) for args in batch]}
         try:
-            wire.send(self.to_child, {"call": name, "id": self.sequence, "args": wire.encode_value(list(args))},
-                      deadline)
+            wire.send(self.to_child, message, deadline, limit=wire.MAX_MESSAGE if len(batch) > 1 else None)
+        except wire.TooLarge:
+            return False
         except wire.WireTimeout:
             self.stop()
             raise WorkerFailure(f"calling {name} timed out after {self.timeout:g} s: the implementation's "
                                 "process stopped reading; the worker was killed") from None
         except OSError:
             raise WorkerFailure(f"{self._death()} before {name} could be called") from None
+        return True
 
-    def _result(self, name: str, reply: dict) -> object:
-        """The call's result as plain data; RaisedInWorker or WorkerFailure otherwise."""
-        if reply.get("id") != self.sequence:
+    def _result(self, name: str, index: int, reply: dict) -> object:
+        """Call ``index``'s result as plain data; RaisedInWorker or WorkerFailure otherwise."""
+        if reply.get("id") != self.sequence or reply.get("index") != index:
             self.stop()
             raise WorkerFailure(f"the implementation's process sent a reply out of turn to {name}; "
                                 "the worker was killed")

@@ -67,5 +67,10 @@ class RemoteNamespace:
         def remote(*args):
             return self._worker.call(name, args)
 
+        def many(batch: list) -> list:
+            """``[name(*args) for args in batch]``, in one message (Worker.call_many)."""
+            return self._worker.call_many(name, batch)
+
         remote.__name__ = name
+        remote.many = many
         return remote

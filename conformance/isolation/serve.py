@@ -55,7 +55,9 @@ def serve(read_fd: int, write_fd: int, requested: str, config: dict, containment
     spin = config.get("spin", 0.0)
     while True:
         wire.poll(read_fd, spin)   # the next call usually comes soon: sleeping would delay it
-        wire.send(write_fd, _answer(namespace, wire.receive(read_fd)))
+        request = wire.receive(read_fd)
+        for reply in _answers(namespace, request):
+            wire.send(write_fd, reply)
 
 
 def _confined(config: dict, sandboxed: bool) -> list[str]:
@@ -96,18 +98,28 @@ def _conventions(namespace, keys) -> dict:
     return conventions
 
 
-def _answer(namespace, request: dict) -> dict:
-    """The reply to one call: its result as plain data, or what it raised."""
+def _answers(namespace, request: dict):
+    """The replies to a batch of calls of one function, each as soon as it returns; the
+    first that is not a result (it raised, or returned what is not plain data) ends the
+    batch, as it would end a loop of calls."""
     name, ident = request.get("call"), request.get("id")
+    for index, args in enumerate(request.get("batch", [])):
+        reply = {"id": ident, "index": index, **_answer(namespace, name, args)}
+        yield reply
+        if "result" not in reply:
+            return
+
+
+def _answer(namespace, name: str, args) -> dict:
+    """One call: its result as plain data, or what it raised."""
     try:
-        args = wire.decode_value(request.get("args", []))
-        result = getattr(namespace, name)(*args)
+        result = getattr(namespace, name)(*wire.decode_value(args))
     except BaseException as exc:  # noqa: BLE001 - reported to the parent, which judges
-        return {"id": ident, **_describe(exc)}
+        return _describe(exc)
     try:
-        return {"id": ident, "result": wire.encode_value(result)}
+        return {"result": wire.encode_value(result)}
     except wire.WireError as exc:
-        return {"id": ident, "unplain": str(exc)}
+        return {"unplain": str(exc)}
 
 
 def _describe(exc: BaseException) -> dict:

@@ -39,6 +39,10 @@ class WireError(Exception):
     """A message that is not well-formed plain data."""
 
 
+class TooLarge(WireError):
+    """A message larger than the other side accepts, not sent."""
+
+
 class WireTimeout(WireError):
     """The other side did not finish a message (or did not read one) before the deadline."""
 
@@ -163,10 +167,13 @@ def poll(fd: int, seconds: float) -> bool:
             return False
 
 
-def send(fd: int, message: dict, deadline: float | None = None) -> None:
+def send(fd: int, message: dict, deadline: float | None = None, limit: int | None = None) -> None:
     """Write one framed JSON message. With a deadline (``time.monotonic()``), ``fd``
-    should be non-blocking: a peer that stops reading raises WireTimeout."""
+    should be non-blocking: a peer that stops reading raises WireTimeout. A message
+    longer than ``limit`` bytes raises TooLarge, and nothing is written."""
     body = json.dumps(message, allow_nan=False).encode()
+    if limit is not None and len(body) > limit:
+        raise TooLarge(f"message of {len(body)} bytes is larger than the {limit}-byte limit")
     data = struct.pack(">I", len(body)) + body
     view = memoryview(data)
     while view:

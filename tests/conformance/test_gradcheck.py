@@ -624,3 +624,101 @@ def test_elementwise_rejects_non_elementwise_f():
         elementwise_derivative(np.sum, np.ones(3))
     with pytest.raises(GradcheckInputError, match="real floating"):
         elementwise_derivative(np.tanh, np.arange(3))
+
+
+# ------------------------------------------------- f_many: batches, same values
+def _same(a, b) -> bool:
+    """Equal field by field: arrays exactly (NaN equal to NaN), containers item by item."""
+    if isinstance(a, dict):
+        return isinstance(b, dict) and a.keys() == b.keys() and all(_same(a[k], b[k]) for k in a)
+    if isinstance(a, (list, tuple)):
+        return type(a) is type(b) and len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b))
+    if isinstance(a, (np.ndarray, float, np.floating)):
+        return np.array_equal(np.asarray(a), np.asarray(b), equal_nan=True)
+    return a == b
+
+
+def _recording(f):
+    """f, and the list of the points it was called at (flattened, as float64)."""
+    seen = []
+
+    def flat(x):
+        leaves = x.values() if isinstance(x, dict) else x if isinstance(x, (list, tuple)) else [x]
+        return np.concatenate([np.asarray(v, dtype=np.float64).ravel() for v in leaves])
+
+    def g(x):
+        seen.append(flat(x))
+        return f(x)
+
+    return g, seen
+
+
+def _math_log_sum(x):
+    """Raises ValueError outside the domain (math.log), as a scalar f may."""
+    import math
+
+    return sum(math.log(v) for v in np.ravel(x))
+
+
+BATCH_PROBLEMS = {
+    **SMOOTH_PROBLEMS,
+    "mlp-one-element-wrong": lambda: (lambda f, g, p: (f, with_bug(g, "W1", (1, 2), 1 + 1e-7), p))(*make_mlp(2)),
+    "relu-at-zero": lambda: (lambda x: np.sum(np.maximum(x, 0.0) * np.array([1.0, 2.0, 3.0])),
+                             lambda x: (x > 0) * np.array([1.0, 2.0, 3.0]), np.array([0.0, 0.5, -0.25])),
+    "log-leaving-its-domain": lambda: (lambda x: np.sum(np.log(x)), lambda x: 1 / x, np.array([1e-9, 0.3, 2.0])),
+    "math-log-raising": lambda: (_math_log_sum, lambda x: 1 / x, np.array([1e-9, 0.3, 2.0])),
+}
+
+
+@pytest.mark.parametrize("problem", sorted(BATCH_PROBLEMS))
+def test_f_many_gives_the_values_and_verdict_of_one_by_one(problem):
+    """The directional mode through f_many: f sees the same points in the same order, and
+    every field of the result is identical; the screen and each table stage are one batch."""
+    f, grad_f, x = BATCH_PROBLEMS[problem]()
+    one, seen_one = _recording(f)
+    alone = gradcheck(one, grad_f, x, mode="directional", n_directions=3, raise_on_failure=False)
+    inner, seen_many = _recording(f)
+    batches = []
+
+    def f_many(xs):
+        batches.append(len(xs))
+        return [inner(v) for v in xs]
+
+    together = gradcheck(inner, grad_f, x, mode="directional", n_directions=3, raise_on_failure=False,
+                         f_many=f_many)
+    assert all(_same(getattr(alone, k), getattr(together, k)) for k in vars(alone)), problem
+    if problem != "math-log-raising":  # there one batch raised and was taken one by one again
+        assert _same(seen_one, seen_many)
+        assert len(batches) + 1 < len(seen_one) and 12 in batches  # the screen: 4 points x 3 directions
+
+
+@pytest.mark.parametrize("name, f, z", [
+    ("sigmoid", lambda z: 1 / (1 + np.exp(-z)), np.array([[-3.0, 0.1], [2.5, 40.0]])),
+    ("relu at its kink", lambda z: np.maximum(z, 0.0), np.array([0.0, 1e-3, -2.0])),
+    ("log near 0", np.log, np.array([1e-12, 0.5, 3.0])),
+    ("float32 tanh", np.tanh, np.array([0.3, -1.2], dtype=np.float32)),
+])
+def test_elementwise_f_many_gives_the_values_of_one_by_one(name, f, z):
+    one, seen_one = _recording(f)
+    alone = elementwise_derivative(one, z)
+    inner, seen_many = _recording(f)
+    batches = []
+
+    def f_many(zs):
+        batches.append(len(zs))
+        return [inner(v) for v in zs]
+
+    together = elementwise_derivative(inner, z, f_many=f_many)
+    assert _same(tuple(alone), tuple(together)), name
+    assert _same(seen_one, seen_many)
+    assert 12 in batches and len(batches) + 1 < len(seen_one)  # the probe's six levels, + and -, in one
+
+
+def test_f_many_that_is_not_a_batch_of_f_is_refused_in_one_line():
+    f, grad_f, x = make_mlp(0)
+    with pytest.raises(GradcheckInputError, match="f_many returned 1 values for 12 points"):
+        gradcheck(f, grad_f, x, mode="directional", n_directions=3, f_many=lambda xs: [f(xs[0])])
+    with pytest.raises(GradcheckInputError, match="f_many must be callable"):
+        gradcheck(f, grad_f, x, mode="directional", f_many=3)
+    with pytest.raises(GradcheckInputError, match="f_many returned 0 values"):
+        elementwise_derivative(np.tanh, np.array([0.5, 1.0]), f_many=lambda zs: [])
