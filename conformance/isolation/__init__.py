@@ -3,7 +3,11 @@ worker process, and what that defends against.
 
 The pytest process never imports student code. It starts ``python -m
 deltaspec.conformance.isolation.worker``, which loads the implementation and answers
-calls over a private pair of pipes in the plain-data wire format (:mod:`.wire`).
+calls over a private pair of pipes in the plain-data wire format (:mod:`.wire`). A
+message carries a batch of calls of one function (one call, or the points of a
+finite-difference stage); the worker answers each call as it returns, each answer is
+awaited with a call's timeout, and the first call that raises ends the batch. Each side
+polls briefly for the other's message before it sleeps (``--deltaspec-spin``).
 Verdicts are computed in the pytest process only, after a call has returned, from
 decoded plain data (float and int arrays, numbers, strings, lists): nothing the
 implementation returns is executed or unpickled there, and everything the worker says is
