@@ -12,9 +12,8 @@ def test_output_delta(impl, pair, draws, profile):
     """dE/dz_L for the output y = g(z) equals the spec's closed form."""
     require(impl, "output_delta")
     loss, act = pair
-    for _ in range(profile.examples):
-        y, t, z = draws.output_layer(loss, act)
-        got = impl.output_delta(y, t, z, act, loss)
+    examples = [draws.output_layer(loss, act) for _ in range(profile.examples)]
+    for (y, t, z), got in report.each(impl, "output_delta", examples, lambda e: (*e, act, loss)):
         where = (f"loss {loss} with output activation {act}, {report.describe_array('z', z)}, "
                  f"{report.describe_array('t', t)}")
         report.check(got, numeric.output_delta(loss, act)(y, t, z), "output_delta", where,

@@ -11,9 +11,15 @@ from deltaspec.spec import numeric
 
 def _gradients(impl, case, X=None, T=None):
     """The implementation's gradients; if it raises, the failure is diagnosed on the probe."""
-    X, T = (case.X, case.T) if X is None else (X, T)
-    return report.attempt(lambda: impl.gradients(case.params, X, T, case.activations, case.loss), impl,
-                          lambda i: probe_network(i, case, "gradients"))
+    return _gradients_on(impl, case, [(case.X, case.T) if X is None else (X, T)])[0]
+
+
+def _gradients_on(impl, case, batches: list) -> list:
+    """The implementation's gradients on each (X, T) of ``batches``, the calls in one
+    message; a raise is diagnosed on the probe, as in ``_gradients``."""
+    return [got for _, got in report.each(impl, "gradients", batches,
+                                          lambda b: (case.params, b[0], b[1], case.activations, case.loss),
+                                          lambda i, b: probe_network(i, case, "gradients"))]
 
 
 @pytest.mark.capability("gradients")
@@ -27,8 +33,8 @@ def test_batch_gradient_is_weighted_sum_of_sample_gradients(impl, net, draws, sc
         case = draws.network(net, scope.widths, (2, min(6, max(2, scope.batch[1]))))
         n, k = case.T.shape
         w = numeric.loss_scale(case.loss, n, k) / numeric.loss_scale(case.loss, 1, k)
-        whole = _gradients(impl, case)
-        parts = [_gradients(impl, case, case.X[i:i + 1], case.T[i:i + 1]) for i in range(n)]
+        whole, *parts = _gradients_on(impl, case, [(case.X, case.T)] + [(case.X[i:i + 1], case.T[i:i + 1])
+                                                                          for i in range(n)])
         summed = [(w * sum(p[l][0] for p in parts), None if whole[l][1] is None else w * sum(p[l][1] for p in parts))
                   for l in range(len(whole))]
         report.check(whole, summed, "gradients over a batch = the reduction's sum of per-sample gradients",
@@ -41,8 +47,7 @@ def test_batch_permutation_changes_nothing(impl, net, draws, scope, profile):
     for _ in range(profile.fd_examples):
         case = draws.network(net, scope.widths, scope.batch)
         order = np.arange(case.X.shape[0])[::-1]
-        a = _gradients(impl, case)
-        b = _gradients(impl, case, case.X[order], case.T[order])
+        a, b = _gradients_on(impl, case, [(case.X, case.T), (case.X[order], case.T[order])])
         report.check(b, a, "gradients of a reversed batch", case.describe(), label="dE/d")
 
 

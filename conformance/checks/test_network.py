@@ -19,9 +19,9 @@ def cases(draws, net, scope, count):
 @pytest.mark.capability("forward")
 def test_forward(impl, net, draws, scope, profile):
     require(impl, "forward")
-    for case in cases(draws, net, scope, profile.examples):
-        got = report.attempt(lambda: impl.forward(case.params, case.X, case.activations), impl,
-                             lambda i: probe_network(i, case, "forward"))
+    examples = cases(draws, net, scope, profile.examples)
+    for case, got in report.each(impl, "forward", examples, lambda c: (c.params, c.X, c.activations),
+                                 lambda i, c: probe_network(i, c, "forward")):
         report.check(got, refnet.forward(case.params, case.X, case.activations), "forward", case.describe(),
                      diagnose.forward(case), probe=probe_network(impl, case, "forward"))
 
@@ -29,9 +29,10 @@ def test_forward(impl, net, draws, scope, profile):
 @pytest.mark.capability("gradients")
 def test_gradients_match_reference(impl, net, draws, scope, profile):
     require(impl, "gradients")
-    for case in cases(draws, net, scope, profile.examples):
-        got = report.attempt(lambda: impl.gradients(case.params, case.X, case.T, case.activations, case.loss), impl,
-                             lambda i: probe_network(i, case, "gradients"), lambda: diagnose.unsummed_bias(impl, case))
+    examples = cases(draws, net, scope, profile.examples)
+    for case, got in report.each(impl, "gradients", examples, lambda c: (c.params, c.X, c.T, c.activations, c.loss),
+                                 lambda i, c: probe_network(i, c, "gradients"),
+                                 lambda c: (lambda: diagnose.unsummed_bias(impl, c),)):
         expected = refnet.gradients(case.params, case.X, case.T, case.activations, case.loss)
         report.check(got, expected, "gradients (dE/dW, dE/db)", case.describe(), diagnose.gradients(case),
                      label="dE/d", probe=probe_network(impl, case, "gradients"))
@@ -86,9 +87,10 @@ def test_train_step(impl, net, draws, scope, profile):
     """One full-batch step: theta - lr * dE/dtheta, inputs not mutated."""
     require(impl, "train_step")
     lr = 0.1
-    for case in cases(draws, net, scope, profile.examples):
-        before = [(W.copy(), None if b is None else b.copy()) for W, b in case.params]
-        got = impl.train_step(case.params, case.X, case.T, lr, case.activations, case.loss)
+    examples = [(c, [(W.copy(), None if b is None else b.copy()) for W, b in c.params])
+                for c in cases(draws, net, scope, profile.examples)]
+    for (case, before), got in report.each(impl, "train_step", examples,
+                                           lambda e: (e[0].params, e[0].X, e[0].T, lr, e[0].activations, e[0].loss)):
         grads = refnet.gradients(case.params, case.X, case.T, case.activations, case.loss)
         expected = [(W - lr * dW, None if b is None else b - lr * db) for (W, b), (dW, db) in zip(before, grads)]
         report.check(got, expected, f"train_step (lr = {lr})", case.describe(), diagnose.train_step(case, lr),

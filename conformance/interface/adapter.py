@@ -169,11 +169,32 @@ class Implementation:
         except ImplementationError as exc:
             return done, exc
 
-    @staticmethod
-    def _finished(results: list, failure: ImplementationError | None) -> list:
+    def batch(self, method: str, calls: list[tuple]) -> tuple[list, ImplementationError | None]:
+        """``[getattr(self, method)(*args) for args in calls]`` with the implementation's
+        calls in one message (see call_many): (the results before the first failure,
+        checked as ``method`` checks them, in order; that failure or None)."""
+        plans = [getattr(self, f"_plan_{method}")(*args) for args in calls]
+        if not plans:
+            return [], None
+        outs, failure = self.call_many(plans[0][0], [args for _, args, _ in plans])
+        results = []
+        for out, (_, _, finish) in zip(outs, plans):
+            try:
+                results.append(finish(out))
+            except ImplementationError as exc:
+                return results, exc
+        return results, failure
+
+    def _many(self, method: str, calls: list[tuple]) -> list:
+        results, failure = self.batch(method, calls)
         if failure is not None:
             raise failure
         return results
+
+    def _run(self, name: str, args: tuple, finish):
+        """One planned call: (the implementation's function, its arguments, how its
+        result is checked and brought into canonical form)."""
+        return finish(self.call(name, *args))
 
     @staticmethod
     def _translated(name: str, thunk):
@@ -271,12 +292,14 @@ class Implementation:
             self._accept("softmax")
             zi = self._in(z)
             return self._out(self.array(self.call("softmax", zi), "softmax", zi.shape, inputs=(zi,)))
-        return self.array(self.call(name, z), name, np.shape(z), inputs=(z,))
+        return self._run(*self._plan_elementwise(name, z))
 
     def activation_many(self, name, zs: list) -> list:
         """[activation(name, z) for z in zs] for an elementwise g, its calls in one batch."""
-        outs, failure = self.call_many(name, [(z,) for z in zs])
-        return self._finished([self.array(out, name, np.shape(z), inputs=(z,)) for out, z in zip(outs, zs)], failure)
+        return self._many("elementwise", [(name, z) for z in zs])
+
+    def _plan_elementwise(self, name, z):
+        return name, (z,), lambda out: self.array(out, name, np.shape(z), inputs=(z,))
 
     def activation_prime(self, name, z):
         """g'(z), whatever the implementation's prime takes."""
@@ -294,20 +317,22 @@ class Implementation:
 
     def loss(self, name, y, t):
         """E(y, t) in the spec's reduction; a float32 result stays float32."""
-        self._accept("loss")
-        return self._loss_out(self.call(name, self._in(y), self._in(t)), name, y, t)
+        return self._run(*self._plan_loss(name, y, t))
 
     def loss_many(self, name, ys: list, t) -> list:
         """[loss(name, y, t) for y in ys], the calls in one batch."""
-        self._accept("loss")
-        outs, failure = self.call_many(name, [(self._in(y), self._in(t)) for y in ys])
-        return self._finished([self._loss_out(out, name, y, t) for out, y in zip(outs, ys)], failure)
+        return self._many("loss", [(name, y, t) for y in ys])
 
-    def _loss_out(self, out, name, y, t):
-        arr = self.array(out, name, inputs=self._loss_inputs(name, y, t))
-        if arr.size != 1:
-            raise ImplementationError(f"{name} returned shape {arr.shape}, expected a scalar")
-        return arr.reshape(()) / arr.dtype.type(self.reduction_factor(name, np.shape(y)))
+    def _plan_loss(self, name, y, t):
+        self._accept("loss")
+
+        def finish(out):
+            arr = self.array(out, name, inputs=self._loss_inputs(name, y, t))
+            if arr.size != 1:
+                raise ImplementationError(f"{name} returned shape {arr.shape}, expected a scalar")
+            return arr.reshape(()) / arr.dtype.type(self.reduction_factor(name, np.shape(y)))
+
+        return name, (self._in(y), self._in(t)), finish
 
     def loss_prime(self, name, y, t):
         self._accept("loss_prime")
@@ -317,10 +342,13 @@ class Implementation:
                                             inputs=self._loss_inputs(name, y, t)))
 
     def output_delta(self, y, t, z, activation, loss):
+        return self._run(*self._plan_output_delta(y, t, z, activation, loss))
+
+    def _plan_output_delta(self, y, t, z, activation, loss):
         self._accept("output_delta")
-        out = self.call("output_delta", self._in(y), self._in(t), self._in(z), activation, loss)
         scale = self.sign / self.reduction_factor(loss, np.shape(y))
-        return scale * self._out(self.array(out, "output_delta", self._in(y).shape, inputs=(y, t, z)))
+        return ("output_delta", (self._in(y), self._in(t), self._in(z), activation, loss),
+                lambda out: scale * self._out(self.array(out, "output_delta", self._in(y).shape, inputs=(y, t, z))))
 
     def hidden_delta(self, delta_next, W_next, z, a, activation):
         self._accept("hidden_delta")
@@ -330,36 +358,38 @@ class Implementation:
                                                 inputs=(delta_next, W_next, z, a)))
 
     def forward(self, params, X, activations):
-        self._accept("forward")
-        out = self.call("forward", self._params_in(params), self._in(X), list(activations))
-        return self._forward_out(out, params, X)
+        return self._run(*self._plan_forward(params, X, activations))
 
     def forward_many(self, many_params: list, X, activations) -> list:
         """[forward(params, X, activations) for params in many_params], the calls in one batch."""
-        self._accept("forward")
-        outs, failure = self.call_many("forward", [(self._params_in(p), self._in(X), list(activations))
-                                                   for p in many_params])
-        return self._finished([self._forward_out(out, p, X) for out, p in zip(outs, many_params)], failure)
+        return self._many("forward", [(p, X, activations) for p in many_params])
 
-    def _forward_out(self, out, params, X):
+    def _plan_forward(self, params, X, activations):
+        self._accept("forward")
         n_out = params[-1][0].shape[1]
         shape = (n_out, X.shape[0]) if self.column else (X.shape[0], n_out)
-        return self._out(self.array(out, "forward", shape, inputs=(*_flat(params), X)))
+        return ("forward", (self._params_in(params), self._in(X), list(activations)),
+                lambda out: self._out(self.array(out, "forward", shape, inputs=(*_flat(params), X))))
 
     def gradients(self, params, X, T, activations, loss):
+        return self._run(*self._plan_gradients(params, X, T, activations, loss))
+
+    def _plan_gradients(self, params, X, T, activations, loss):
         self._accept("gradients")
-        out = self.call("gradients", self._params_in(params), self._in(X), self._in(T), list(activations), loss)
         scale = self.sign / self.reduction_factor(loss, np.shape(T))
-        return self._params_out(out, params, "gradients", scale=scale, inputs=(*_flat(params), X, T))
+        return ("gradients", (self._params_in(params), self._in(X), self._in(T), list(activations), loss),
+                lambda out: self._params_out(out, params, "gradients", scale=scale, inputs=(*_flat(params), X, T)))
 
     def train_step(self, params, X, T, lr, activations, loss):
         """One step with the spec's learning rate: the implementation gets lr / f, so that
         its own reduction takes the same step."""
+        return self._run(*self._plan_train_step(params, X, T, lr, activations, loss))
+
+    def _plan_train_step(self, params, X, T, lr, activations, loss):
         self._accept("train_step")
         lr_own = lr / self.reduction_factor(loss, np.shape(T))
-        out = self.call("train_step", self._params_in(params), self._in(X), self._in(T), lr_own, list(activations),
-                        loss)
-        return self._params_out(out, params, "train_step", inputs=(*_flat(params), X, T, lr))
+        return ("train_step", (self._params_in(params), self._in(X), self._in(T), lr_own, list(activations), loss),
+                lambda out: self._params_out(out, params, "train_step", inputs=(*_flat(params), X, T, lr)))
 
     def train(self, X, T, hidden, activations, loss, lr, epochs, seed):
         self._accept("train")

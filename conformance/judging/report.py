@@ -146,6 +146,26 @@ def attempt(call, impl, probe_for, *more):
         raise ConformanceFailure(f"{exc}. Likely cause: {found.text}.", found.code) from None
 
 
+def each(impl, method: str, examples: list, args_of, probe_for=None, more_for=lambda example: ()):
+    """(example, result) for each example, ``impl.<method>(*args_of(example))`` for all of
+    them in one batch (``Implementation.batch``). A failure of the batch is raised where a
+    loop would raise it: after the examples before it were yielded (and judged by the
+    caller); with ``probe_for``, as ``attempt`` raises it, with its diagnosis on the
+    failing example (``probe_for(impl, example)``, ``more_for(example)``)."""
+    results, failure = impl.batch(method, [args_of(example) for example in examples])
+    yield from zip(examples, results)
+    if failure is None:
+        return
+    if probe_for is None:
+        raise failure
+    failing = examples[len(results)]
+
+    def fail():
+        raise failure
+
+    attempt(fail, impl, lambda i: probe_for(i, failing), *more_for(failing))
+
+
 FD_RTOL = 1e-7  # a Richardson difference is good to ~1e-10; leave room for the user's rounding
 
 
