@@ -90,8 +90,8 @@ def quick(runs: int) -> None:
              "student, isolated": SUITE + [f"--impl={STUDENT}"]}
     wall = {k: [] for k in kinds}
     cpu = {k: [] for k in kinds}
-    for cmd in kinds.values():  # a warm-up run each: the bytecode cache filled, as on any second run
-        timed(cmd)
+    warm = {kind: timed(cmd)[2] for kind, cmd in kinds.items()}  # the bytecode cache filled, as on any second run
+    messages = [line for line in warm["isolated"].stdout.splitlines() if " messages" in line]
     for _ in range(runs):
         for kind, cmd in kinds.items():
             w, c, proc = timed(cmd)
@@ -99,6 +99,7 @@ def quick(runs: int) -> None:
             wall[kind].append(w)
             cpu[kind].append(c)
     med = {k: statistics.median(v) for k, v in wall.items()}
+    paired = statistics.median(i / p for i, p in zip(wall["isolated"], wall["in-process"]))
     print(f"quick profile, medians of {runs} (wall; CPU of the process tree):")
     for kind in kinds:
         print(f"  {kind:20} {med[kind]:6.2f} s wall  {statistics.median(cpu[kind]):6.2f} s CPU")
@@ -106,6 +107,9 @@ def quick(runs: int) -> None:
     ratio = med["isolated"] / med["in-process"]
     print(f"  isolated / in-process floor: {ratio:.2f} {verdict(ratio, TARGETS['floor_ratio'])}; "
           f"as isolation overhead {verdict(ratio, TARGETS['isolation'])}")
+    print(f"  the same, median of the {runs} ratios of runs made one after the other (steadier where the "
+          f"machine's speed drifts): {paired:.2f}")
+    print(f"  the full interface's isolated run: {''.join(messages[:1]).strip() or 'no message count'}")
     print(f"  numpy-only student module: {med['student, isolated']:.2f} s "
           f"{verdict(med['student, isolated'], TARGETS['student'])}")
 

@@ -287,6 +287,8 @@ def summary(state: RunState, write) -> None:
     failed = sorted({r["capability"] for r in state.records if r["outcome"] == "failed"})
     if failed:
         write("failing capabilities: " + ", ".join(failed))
+    if state.worker is not None:
+        write(f"{state.worker.calls} calls into the implementation's process, in {state.worker.messages} messages")
     path = state.config.json_path
     if path:
         from deltaspec.files import write_text_atomic

@@ -77,6 +77,7 @@ class Worker:
         self.containment = ""
         self.trusted: set[int] = set()
         self.sequence = 0
+        self.calls = self.messages = 0   # calls sent, and the messages that carried them
         self.pidfd: int | None = None
         self.to_child = self.from_child = -1
         self.log = tempfile.NamedTemporaryFile(prefix="deltaspec-worker-", suffix=".log", delete=False)
@@ -236,7 +237,9 @@ class Worker:
         limit, cut = self._limit(self.timeout)
         deadline = time.monotonic() + limit
         try:
-            if not self._send_call(name, batch, deadline):
+            if self._send_call(name, batch, deadline):
+                self.calls, self.messages = self.calls + len(batch), self.messages + 1
+            else:
                 half = len(batch) // 2
                 first = self._round_trips(name, batch[:half])
                 try:
