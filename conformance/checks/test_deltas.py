@@ -20,19 +20,23 @@ def test_output_delta(impl, pair, draws, profile):
                      diagnose.output_delta(loss, act, y, t, z), probe=probe_output_delta(impl, loss, act))
 
 
+def _hidden_layer(draws, act):
+    """(delta_next, W_next, z, a) of a hidden layer: batch, widths and values drawn."""
+    n, width, width_next = draws.integer(1, 6), draws.integer(1, 6), draws.integer(1, 6)
+    z = draws.array((n, width), -3.0, 3.0)
+    W = draws.array((width, width_next), -1.5, 1.5)
+    delta_next = draws.array((n, width_next), -1.0, 1.0)
+    return delta_next, W, z, numeric.activation(act)(z)
+
+
 @pytest.mark.capability("hidden_delta")
 def test_hidden_delta(impl, hidden, draws, profile):
     """delta_l = g'(z_l) * (delta_{l+1} W_{l+1}^T)."""
     require(impl, "hidden_delta")
     act = hidden
-    for _ in range(profile.examples):
-        n, width, width_next = draws.integer(1, 6), draws.integer(1, 6), draws.integer(1, 6)
-        z = draws.array((n, width), -3.0, 3.0)
-        W = draws.array((width, width_next), -1.5, 1.5)
-        delta_next = draws.array((n, width_next), -1.0, 1.0)
-        a = numeric.activation(act)(z)
-        got = report.attempt(lambda: impl.hidden_delta(delta_next, W, z, a, act), impl,
-                             lambda i: probe_hidden_delta(i, act))
+    for (delta_next, W, z, a), got in report.each(impl, "hidden_delta", [_hidden_layer(draws, act) for _ in
+                                                                         range(profile.examples)],
+                                                  lambda e: (*e, act), lambda i, e: probe_hidden_delta(i, act)):
         expected = backprop.hidden_delta(delta_next, W, numeric.activation_prime(act)(z))
         where = (f"activation {act}, {report.describe_array('z', z)}, "
                  f"W_next of shape {W.shape}, delta_next of shape {delta_next.shape}")

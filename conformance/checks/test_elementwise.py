@@ -26,9 +26,9 @@ def _prime_judged(impl, name):
 def test_activation_value(impl, activation, draws, profile):
     """g(z) equals the spec's g on arrays of any shape."""
     require(impl, activation)
-    for _ in range(profile.examples):
-        z = draws.z_array()
-        report.check(impl.activation(activation, z), numeric.activation(activation)(z), f"{activation}(z)",
+    examples = [draws.z_array() for _ in range(profile.examples)]
+    for z, got in report.each(impl, "elementwise", examples, lambda z: (activation, z)):
+        report.check(got, numeric.activation(activation)(z), f"{activation}(z)",
                      report.describe_array("z", z), diagnose.activation(activation, z))
 
 
@@ -38,9 +38,9 @@ def test_derivative_matches_spec(impl, derivative, draws, profile):
     name = derivative
     require(impl, f"{name}_prime")
     _prime_judged(impl, name)
-    for _ in range(profile.examples):
-        z = draws.z_array()
-        report.check(impl.activation_prime(name, z), numeric.activation_prime(name)(z), f"{name}_prime",
+    examples = [draws.z_array() for _ in range(profile.examples)]
+    for z, got in report.each(impl, "activation_prime", examples, lambda z: (name, z)):
+        report.check(got, numeric.activation_prime(name)(z), f"{name}_prime",
                      report.describe_array("z", z), diagnose.activation_prime(name, z, impl.prime_of),
                      probe=probe_activation_prime(impl, name))
 

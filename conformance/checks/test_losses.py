@@ -18,9 +18,9 @@ def _where(y, t):
 @pytest.mark.capability("loss {loss}")
 def test_loss_value(impl, loss, draws, profile):
     require(impl, loss)
-    for _ in range(profile.examples):
-        y, t = draws.problem(loss)
-        report.check(np.array(impl.loss(loss, y, t)), np.array(numeric.loss(loss)(y, t)), f"{loss}(y, t)",
+    examples = [draws.problem(loss) for _ in range(profile.examples)]
+    for (y, t), got in report.each(impl, "loss", examples, lambda e: (loss, *e)):
+        report.check(np.array(got), np.array(numeric.loss(loss)(y, t)), f"{loss}(y, t)",
                      _where(y, t), diagnose.loss(loss, y, t), probe=probe_loss(impl, loss))
 
 
@@ -28,9 +28,9 @@ def test_loss_value(impl, loss, draws, profile):
 def test_loss_prime_matches_spec(impl, loss_derivative, draws, profile):
     name = loss_derivative
     require(impl, f"{name}_prime")
-    for _ in range(profile.examples):
-        y, t = draws.problem(name)
-        report.check(impl.loss_prime(name, y, t), numeric.loss_prime(name)(y, t), f"{name}_prime = dE/dy",
+    examples = [draws.problem(name) for _ in range(profile.examples)]
+    for (y, t), got in report.each(impl, "loss_prime", examples, lambda e: (name, *e)):
+        report.check(got, numeric.loss_prime(name)(y, t), f"{name}_prime = dE/dy",
                      _where(y, t), diagnose.loss_prime(name, y, t), probe=probe_loss_prime(impl, name))
 
 

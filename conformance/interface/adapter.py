@@ -303,9 +303,12 @@ class Implementation:
 
     def activation_prime(self, name, z):
         """g'(z), whatever the implementation's prime takes."""
+        return self._run(*self._plan_activation_prime(name, z))
+
+    def _plan_activation_prime(self, name, z):
         self._accept("activation_prime")
         arg = numeric.activation(name)(z) if self.prime_of == "a" else z
-        return self.array(self.call(f"{name}_prime", arg), f"{name}_prime", np.shape(z), inputs=(arg,))
+        return f"{name}_prime", (arg,), lambda out: self.array(out, f"{name}_prime", np.shape(z), inputs=(arg,))
 
     @staticmethod
     def _loss_inputs(name, y, t):
@@ -335,11 +338,14 @@ class Implementation:
         return name, (self._in(y), self._in(t)), finish
 
     def loss_prime(self, name, y, t):
+        return self._run(*self._plan_loss_prime(name, y, t))
+
+    def _plan_loss_prime(self, name, y, t):
         self._accept("loss_prime")
-        out = self.call(f"{name}_prime", self._in(y), self._in(t))
         scale = self.sign / self.reduction_factor(name, np.shape(y))
-        return scale * self._out(self.array(out, f"{name}_prime", self._in(y).shape,
-                                            inputs=self._loss_inputs(name, y, t)))
+        return (f"{name}_prime", (self._in(y), self._in(t)),
+                lambda out: scale * self._out(self.array(out, f"{name}_prime", self._in(y).shape,
+                                                         inputs=self._loss_inputs(name, y, t))))
 
     def output_delta(self, y, t, z, activation, loss):
         return self._run(*self._plan_output_delta(y, t, z, activation, loss))
@@ -351,11 +357,14 @@ class Implementation:
                 lambda out: scale * self._out(self.array(out, "output_delta", self._in(y).shape, inputs=(y, t, z))))
 
     def hidden_delta(self, delta_next, W_next, z, a, activation):
+        return self._run(*self._plan_hidden_delta(delta_next, W_next, z, a, activation))
+
+    def _plan_hidden_delta(self, delta_next, W_next, z, a, activation):
         self._accept("hidden_delta")
         W = W_next.T if self.column else W_next
-        out = self.call("hidden_delta", self._in(self.sign * delta_next), W.copy(), self._in(z), self._in(a), activation)
-        return self.sign * self._out(self.array(out, "hidden_delta", self._in(z).shape,
-                                                inputs=(delta_next, W_next, z, a)))
+        return ("hidden_delta", (self._in(self.sign * delta_next), W.copy(), self._in(z), self._in(a), activation),
+                lambda out: self.sign * self._out(self.array(out, "hidden_delta", self._in(z).shape,
+                                                             inputs=(delta_next, W_next, z, a))))
 
     def forward(self, params, X, activations):
         return self._run(*self._plan_forward(params, X, activations))
