@@ -237,31 +237,34 @@ class Worker:
         limit, cut = self._limit(self.timeout)
         deadline = time.monotonic() + limit
         try:
-            if self._send_call(name, batch, deadline):
-                self.calls, self.messages = self.calls + len(batch), self.messages + 1
-            else:
-                half = len(batch) // 2
-                first = self._round_trips(name, batch[:half])
-                try:
-                    return first + self._round_trips(name, batch[half:])
-                except (RaisedInWorker, WorkerFailure) as exc:
-                    exc.done = first + exc.done  # type: ignore[attr-defined]
-                    raise
-            values: list = []
-            for index in range(len(batch)):
-                try:
-                    values.append(self._reply(name, index, len(batch), deadline, limit, cut))
-                except (RaisedInWorker, WorkerFailure) as exc:
-                    exc.done = values  # type: ignore[attr-defined]  # the results before the failure
-                    raise
-                now = time.perf_counter()
-                self.spent += now - began
-                began = now
-                limit, cut = self._limit(self.timeout)
-                deadline = time.monotonic() + limit
-            return values
+            sent = self._send_call(name, batch, deadline)
         finally:
             self.spent += time.perf_counter() - began
+        if not sent:
+            return self._in_halves(name, batch)
+        self.calls, self.messages = self.calls + len(batch), self.messages + 1
+        values: list = []
+        for index in range(len(batch)):
+            began = time.perf_counter()
+            try:
+                values.append(self._reply(name, index, len(batch), deadline, limit, cut))
+            except (RaisedInWorker, WorkerFailure) as exc:
+                exc.done = values  # type: ignore[attr-defined]  # the results before the failure
+                raise
+            finally:
+                self.spent += time.perf_counter() - began
+            limit, cut = self._limit(self.timeout)   # the next reply's own timeout, from now
+            deadline = time.monotonic() + limit
+        return values
+
+    def _in_halves(self, name: str, batch: list) -> list:
+        half = len(batch) // 2
+        first = self._round_trips(name, batch[:half])
+        try:
+            return first + self._round_trips(name, batch[half:])
+        except (RaisedInWorker, WorkerFailure) as exc:
+            exc.done = first + exc.done  # type: ignore[attr-defined]
+            raise
 
     def _reply(self, name: str, index: int, size: int, deadline: float, limit: float, cut: bool) -> object:
         """The result of call ``index`` of a batch of ``size``. A failure before the last
