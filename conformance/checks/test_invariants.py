@@ -9,14 +9,9 @@ from deltaspec.reference import network as refnet
 from deltaspec.spec import numeric
 
 
-def _gradients(impl, case, X=None, T=None):
-    """The implementation's gradients; if it raises, the failure is diagnosed on the probe."""
-    return _gradients_on(impl, case, [(case.X, case.T) if X is None else (X, T)])[0]
-
-
 def _gradients_on(impl, case, batches: list) -> list:
     """The implementation's gradients on each (X, T) of ``batches``, the calls in one
-    message; a raise is diagnosed on the probe, as in ``_gradients``."""
+    message; if one raises, the failure is diagnosed on the probe."""
     return [got for _, got in report.each(impl, "gradients", batches,
                                           lambda b: (case.params, b[0], b[1], case.activations, case.loss),
                                           lambda i, b: probe_network(i, case, "gradients"))]
@@ -58,7 +53,7 @@ def test_train_step_is_params_minus_lr_gradients(impl, net, draws, scope, profil
     lr = 0.05
     for _ in range(profile.fd_examples):
         case = draws.network(net, scope.widths, scope.batch)
-        grads = _gradients(impl, case)
+        (grads,) = _gradients_on(impl, case, [(case.X, case.T)])
         got = impl.train_step(case.params, case.X, case.T, lr, case.activations, case.loss)
         expected = [(W - lr * dW, None if b is None else b - lr * db) for (W, b), (dW, db) in zip(case.params, grads)]
         report.check(got, expected, "train_step against params - lr * your gradients", case.describe(),
